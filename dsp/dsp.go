@@ -1,0 +1,72 @@
+// Package dsp holds mixdown's processors and meters.
+//
+// Every processor follows the same lifecycle, after JUCE's dsp module:
+//
+//	Prepare(spec)  // the only call that may allocate
+//	Reset()        // back to time zero, without allocating
+//	Process(buf)   // in place, over planar float64 blocks, allocation-free
+//
+// A block is planar: buf[ch][i] is sample i of channel ch. Every channel slice
+// has the same length n, with 0 < n <= Spec.MaxBlock. Processors must give the
+// same output for any way a signal is cut into blocks: state lives in the
+// processor, never in the block boundary. Anything that runs at a control
+// rate counts samples from Reset, not blocks.
+//
+// Coefficients are values, kept apart from state, so they can be designed,
+// compared against published numbers and swapped without touching the
+// running filter memory.
+package dsp
+
+import "math"
+
+// Spec is the processing context a processor is prepared for.
+type Spec struct {
+	SampleRate float64 // Hz
+	MaxBlock   int     // largest block Process will be given, in frames
+	Channels   int     // channels in and out
+}
+
+// Processor is an in-place audio processor over planar float64 blocks.
+type Processor interface {
+	// Prepare sizes internal state for spec. It may allocate, and it
+	// implies Reset.
+	Prepare(spec Spec)
+	// Reset returns the processor to time zero without allocating.
+	Reset()
+	// Process transforms buf in place. len(buf) == spec.Channels and
+	// every buf[ch] has the same length, at most spec.MaxBlock.
+	Process(buf [][]float64)
+	// Latency is the delay the processor adds, in samples, at the
+	// prepared sample rate. The graph uses it to line up parallel paths.
+	Latency() int
+}
+
+// KeyedProcessor is a processor whose detector can listen to another signal
+// (a sidechain key) instead of its own input.
+type KeyedProcessor interface {
+	Processor
+	// ProcessKeyed is Process with a detector input. key has the same
+	// frame count as buf; it may have a different channel count.
+	ProcessKeyed(buf, key [][]float64)
+}
+
+// DenormalThreshold is the magnitude below which feedback state is flushed
+// to zero. Go has no flush-to-zero mode, and subnormal arithmetic is up to
+// 100 times slower on common CPUs, so IIR and feedback paths flush by hand.
+// 1e-30 is about -600 dBFS: far below anything audible or measurable.
+const DenormalThreshold = 1e-30
+
+// Flush returns 0 for values too small to matter and x otherwise. Use it on
+// values that are fed back into state.
+func Flush(x float64) float64 {
+	if x < DenormalThreshold && x > -DenormalThreshold {
+		return 0
+	}
+	return x
+}
+
+// DBToGain converts decibels to a linear amplitude factor.
+func DBToGain(db float64) float64 { return math.Pow(10, db/20) }
+
+// GainToDB converts a linear amplitude factor to decibels. Zero gives -Inf.
+func GainToDB(g float64) float64 { return 20 * math.Log10(g) }
