@@ -70,3 +70,16 @@ func DBToGain(db float64) float64 { return math.Pow(10, db/20) }
 
 // GainToDB converts a linear amplitude factor to decibels. Zero gives -Inf.
 func GainToDB(g float64) float64 { return 20 * math.Log10(g) }
+
+// Param describes one numeric parameter of an effect as the mix language
+// shows it: name, unit, accepted range and default. Effect packages export a
+// table of these; the language checks ranges against it, docs/effects.md is
+// kept true by it, and automation addresses parameters by Name.
+type Param struct {
+	Name    string
+	Unit    string // "dB", "Hz", "ms", "s", "ratio", "" for plain numbers
+	Min     float64
+	Max     float64
+	Default float64
+	Doc     string // one sentence: what it does
+}
