@@ -1,0 +1,18 @@
+package lang
+
+import "github.com/hashicorp/hcl/v2"
+
+var masterBlockSchema = &hcl.BodySchema{
+	Attributes: []hcl.AttributeSchema{
+		{Name: "gain"},
+	},
+}
+
+func decodeMasterBlock(block *hcl.Block, s *scope) (*Master, hcl.Diagnostics) {
+	content, diags := block.Body.Content(masterBlockSchema)
+	m := &Master{DeclRange: block.DefRange}
+	if attr, ok := content.Attributes["gain"]; ok {
+		m.GainDB, diags = appendNum(diags, s, attr, gainRange)
+	}
+	return m, diags
+}

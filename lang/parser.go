@@ -1,0 +1,236 @@
+package lang
+
+import (
+	"fmt"
+	"path/filepath"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclparse"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// Parser loads mix files. It keeps every file it has read, so diagnostics
+// can show source snippets: pass Files to hcl.NewDiagnosticTextWriter.
+type Parser struct {
+	p *hclparse.Parser
+}
+
+// NewParser returns an empty parser.
+func NewParser() *Parser { return &Parser{p: hclparse.NewParser()} }
+
+// Files returns every file the parser has read, by filename.
+func (p *Parser) Files() map[string]*hcl.File { return p.p.Files() }
+
+// Options are the inputs to a load besides the file itself.
+type Options struct {
+	Vars []VarArg // -var and -var-file, in command-line order
+}
+
+var fileSchema = &hcl.BodySchema{
+	Blocks: []hcl.BlockHeaderSchema{
+		{Type: "mix"},
+		{Type: "variable", LabelNames: []string{"name"}},
+		{Type: "locals"},
+		{Type: "track", LabelNames: []string{"name"}},
+		{Type: "bus", LabelNames: []string{"name"}},
+		{Type: "master"},
+		{Type: "output", LabelNames: []string{"name"}},
+	},
+}
+
+// LoadMix reads, decodes and checks the mix file at filename. The Mix is
+// nil only when the file could not be read at all; otherwise it holds
+// everything that decoded, alongside the diagnostics for what did not.
+func (p *Parser) LoadMix(filename string, opts Options) (*Mix, hcl.Diagnostics) {
+	f, diags := p.p.ParseHCLFile(filename)
+	if f == nil || diags.HasErrors() && f.Body == nil {
+		return nil, diags
+	}
+	if diags.HasErrors() {
+		// A syntax error makes the rest of the file unreliable; report it
+		// alone rather than a cascade of follow-on problems.
+		return nil, diags
+	}
+	dir, err := filepath.Abs(filepath.Dir(filename))
+	if err != nil {
+		dir = filepath.Dir(filename)
+	}
+	m := &Mix{Filename: filename, Dir: dir, SampleRate: DefaultSampleRate}
+
+	content, moreDiags := f.Body.Content(fileSchema)
+	diags = append(diags, moreDiags...)
+
+	// Stage 1: variables and locals, which every other block may use.
+	s := newScope()
+	var localAttrs []*hcl.Attribute
+	seenVars := map[string]*Variable{}
+	for _, block := range content.Blocks {
+		switch block.Type {
+		case "variable":
+			v, d := decodeVariableBlock(block)
+			diags = append(diags, d...)
+			if prev, dup := seenVars[v.Name]; dup {
+				diags = append(diags, duplicate("variable", v.Name, prev.DeclRange, block))
+				continue
+			}
+			seenVars[v.Name] = v
+			m.Variables = append(m.Variables, v)
+		case "locals":
+			attrs, d := block.Body.JustAttributes()
+			diags = append(diags, d...)
+			localAttrs = append(localAttrs, sortedAttrs(attrs)...)
+		}
+	}
+	sortVariables(m.Variables)
+	diags = append(diags, p.resolveVariables(m.Variables, opts.Vars)...)
+	values := map[string]cty.Value{}
+	for _, v := range m.Variables {
+		if v.Value != cty.NilVal && v.Value.IsWhollyKnown() {
+			values[v.Name] = v.Value
+		} else {
+			values[v.Name] = cty.DynamicVal
+			s.failed["var."+v.Name] = true
+		}
+	}
+	s.setVars(values)
+	seenLocals := map[string]*hcl.Attribute{}
+	var uniqueLocals []*hcl.Attribute
+	for _, a := range localAttrs {
+		if prev, dup := seenLocals[a.Name]; dup {
+			rng := a.NameRange
+			diags = append(diags, &hcl.Diagnostic{
+				Severity: hcl.DiagError,
+				Summary:  "Duplicate local value",
+				Detail:   fmt.Sprintf("local.%s was already defined at %s.", a.Name, pos(prev.NameRange)),
+				Subject:  &rng,
+			})
+			continue
+		}
+		seenLocals[a.Name] = a
+		uniqueLocals = append(uniqueLocals, a)
+	}
+	_, d := evalLocals(uniqueLocals, s)
+	diags = append(diags, d...)
+
+	// Stage 2: every other block, decoded on its own.
+	var mixBlock, masterBlock *hcl.Block
+	for _, block := range content.Blocks {
+		switch block.Type {
+		case "mix":
+			if mixBlock != nil {
+				diags = append(diags, duplicate("mix", "", mixBlock.DefRange, block))
+				continue
+			}
+			mixBlock = block
+			diags = append(diags, decodeMixBlock(block, s, m)...)
+		case "track":
+			t, d := decodeTrackBlock(block, s, dir)
+			diags = append(diags, d...)
+			m.Tracks = append(m.Tracks, t)
+		case "bus":
+			b, d := decodeBusBlock(block, s)
+			diags = append(diags, d...)
+			m.Buses = append(m.Buses, b)
+		case "master":
+			if masterBlock != nil {
+				diags = append(diags, duplicate("master", "", masterBlock.DefRange, block))
+				continue
+			}
+			masterBlock = block
+			ms, d := decodeMasterBlock(block, s)
+			diags = append(diags, d...)
+			m.Master = ms
+		case "output":
+			o, d := decodeOutputBlock(block, s, dir)
+			diags = append(diags, d...)
+			m.Outputs = append(m.Outputs, o)
+		}
+	}
+	if m.Master == nil {
+		m.Master = &Master{}
+	}
+
+	// Stage 3: names and references, now that every name is known.
+	diags = append(diags, checkMix(m)...)
+	return m, dropQuiet(diags)
+}
+
+// dropQuiet removes the markers of failures already reported.
+func dropQuiet(diags hcl.Diagnostics) hcl.Diagnostics {
+	out := diags[:0]
+	for _, d := range diags {
+		if d != errQuiet {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// DefaultSampleRate is the render rate when the mix block does not set one.
+const DefaultSampleRate = 48000
+
+func sortVariables(vs []*Variable) {
+	for i := 1; i < len(vs); i++ {
+		for j := i; j > 0 && vs[j].Name < vs[j-1].Name; j-- {
+			vs[j], vs[j-1] = vs[j-1], vs[j]
+		}
+	}
+}
+
+func duplicate(kind, name string, prev hcl.Range, block *hcl.Block) *hcl.Diagnostic {
+	rng := block.DefRange
+	if len(block.LabelRanges) > 0 {
+		rng = block.LabelRanges[0]
+	}
+	what := fmt.Sprintf("A %s block", kind)
+	if name != "" {
+		what = fmt.Sprintf("A %s named %q", kind, name)
+	}
+	return &hcl.Diagnostic{
+		Severity: hcl.DiagError,
+		Summary:  "Duplicate " + kind,
+		Detail:   fmt.Sprintf("%s was already declared at %s. Each must be declared once.", what, pos(prev)),
+		Subject:  &rng,
+	}
+}
+
+// checkName reports a block label that cannot be used in a reference.
+func checkName(block *hcl.Block, kind string) hcl.Diagnostics {
+	name := block.Labels[0]
+	if hclsyntax.ValidIdentifier(name) {
+		return nil
+	}
+	rng := block.LabelRanges[0]
+	return hcl.Diagnostics{{
+		Severity: hcl.DiagError,
+		Summary:  "Invalid " + kind + " name",
+		Detail: fmt.Sprintf("%q cannot be used as a name: a name starts with a letter and contains only letters, digits, underscores and dashes, so that it can be referenced as %s.NAME.",
+			name, kind),
+		Subject: &rng,
+	}}
+}
+
+var mixBlockSchema = &hcl.BodySchema{
+	Attributes: []hcl.AttributeSchema{
+		{Name: "sample_rate"},
+	},
+}
+
+// sampleRateRange is the render rates mixdown accepts.
+var sampleRateRange = numRange{8000, 384000, "Hz"}
+
+func decodeMixBlock(block *hcl.Block, s *scope, m *Mix) hcl.Diagnostics {
+	content, diags := block.Body.Content(mixBlockSchema)
+	if attr, ok := content.Attributes["sample_rate"]; ok {
+		rate, d := s.integer(attr, sampleRateRange)
+		diags = append(diags, d...)
+		if !d.HasErrors() {
+			m.SampleRate = rate
+		}
+		m.SampleRateRange = attr.Expr.Range()
+	} else {
+		m.SampleRateRange = block.DefRange
+	}
+	return diags
+}

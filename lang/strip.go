@@ -1,0 +1,104 @@
+package lang
+
+import (
+	"github.com/hashicorp/hcl/v2"
+)
+
+// Ranges of the strip's controls, shared by tracks, buses and sends.
+var (
+	gainRange = numRange{-120, 24, "dB"}
+	panRange  = numRange{-1, 1, ""}
+)
+
+var stripAttributes = []hcl.AttributeSchema{
+	{Name: "gain"},
+	{Name: "pan"},
+	{Name: "mute"},
+	{Name: "polarity"},
+	{Name: "output"},
+}
+
+var stripBlocks = []hcl.BlockHeaderSchema{
+	{Type: "send"},
+}
+
+// decodeStrip reads the controls tracks and buses share from content.
+func decodeStrip(block *hcl.Block, content *hcl.BodyContent, s *scope) (Strip, hcl.Diagnostics) {
+	st := Strip{
+		Name:      block.Labels[0],
+		NameRange: block.LabelRanges[0],
+		DeclRange: block.DefRange,
+		Output:    Ref{Kind: RefMaster, Range: block.DefRange},
+	}
+	var diags hcl.Diagnostics
+	if attr, ok := content.Attributes["gain"]; ok {
+		st.GainDB, diags = appendNum(diags, s, attr, gainRange)
+	}
+	if attr, ok := content.Attributes["pan"]; ok {
+		st.Pan, diags = appendNum(diags, s, attr, panRange)
+	}
+	if attr, ok := content.Attributes["mute"]; ok {
+		st.Mute, diags = appendBool(diags, s, attr)
+	}
+	if attr, ok := content.Attributes["polarity"]; ok {
+		st.Polarity, diags = appendBool(diags, s, attr)
+	}
+	if attr, ok := content.Attributes["output"]; ok {
+		r, d := ref(attr, RefBus, RefMaster)
+		diags = append(diags, d...)
+		if !d.HasErrors() {
+			st.Output = r
+		}
+	}
+	for _, b := range content.Blocks {
+		if b.Type != "send" {
+			continue
+		}
+		send, d := decodeSendBlock(b, s)
+		diags = append(diags, d...)
+		if send != nil {
+			st.Sends = append(st.Sends, send)
+		}
+	}
+	return st, diags
+}
+
+func appendNum(diags hcl.Diagnostics, s *scope, attr *hcl.Attribute, r numRange) (float64, hcl.Diagnostics) {
+	v, d := s.number(attr, r)
+	return v, append(diags, d...)
+}
+
+func appendBool(diags hcl.Diagnostics, s *scope, attr *hcl.Attribute) (bool, hcl.Diagnostics) {
+	v, d := s.boolean(attr)
+	return v, append(diags, d...)
+}
+
+var sendBlockSchema = &hcl.BodySchema{
+	Attributes: []hcl.AttributeSchema{
+		{Name: "to", Required: true},
+		{Name: "level"},
+		{Name: "pre_fader"},
+	},
+}
+
+func decodeSendBlock(block *hcl.Block, s *scope) (*Send, hcl.Diagnostics) {
+	content, diags := block.Body.Content(sendBlockSchema)
+	send := &Send{DeclRange: block.DefRange}
+	attr, ok := content.Attributes["to"]
+	if !ok {
+		return nil, diags
+	}
+	r, d := ref(attr, RefBus)
+	diags = append(diags, d...)
+	if d.HasErrors() {
+		return nil, diags
+	}
+	send.To = r
+	if attr, ok := content.Attributes["level"]; ok {
+		send.LevelDB, diags = appendNum(diags, s, attr, gainRange)
+	}
+	if attr, ok := content.Attributes["pre_fader"]; ok {
+		send.PreFader, diags = appendBool(diags, s, attr)
+	}
+	return send, diags
+}
