@@ -1,0 +1,240 @@
+package audiofile
+
+import (
+	"encoding/binary"
+	"math"
+)
+
+// Bulk sample conversion between interleaved little-endian bytes and planar
+// float64. Each loop runs channel by channel: it writes (or reads) one
+// contiguous planar slice while striding through the interleaved bytes,
+// which keeps the inner loop branch-free apart from the rare clip/NaN path.
+
+// sampleKind is a stored sample format.
+type sampleKind uint8
+
+const (
+	kindU8 sampleKind = iota + 1 // unsigned 8-bit, offset 128
+	kindS16
+	kindS24
+	kindS32
+	kindF32
+	kindF64
+)
+
+func kindOf(bitDepth int, float bool) sampleKind {
+	if float {
+		switch bitDepth {
+		case 32:
+			return kindF32
+		case 64:
+			return kindF64
+		}
+		return 0
+	}
+	switch bitDepth {
+	case 8:
+		return kindU8
+	case 16:
+		return kindS16
+	case 24:
+		return kindS24
+	case 32:
+		return kindS32
+	}
+	return 0
+}
+
+// Full-scale reciprocals; powers of two, so multiplying is exact and equal
+// to dividing by IntScale.
+const (
+	inv8  = 1.0 / (1 << 7)
+	inv16 = 1.0 / (1 << 15)
+	inv24 = 1.0 / (1 << 23)
+	inv32 = 1.0 / (1 << 31)
+)
+
+// decodeFrames converts frames interleaved frames from b (frameBytes bytes
+// each) into dst[ch][off:off+frames]. It returns the number of non-finite
+// float samples, which are replaced by 0.
+func decodeFrames(kind sampleKind, dst [][]float64, off int, b []byte, frames, frameBytes int) (nonFinite int) {
+	switch kind {
+	case kindU8:
+		for ch := range dst {
+			d := dst[ch][off : off+frames]
+			j := ch
+			for i := range d {
+				d[i] = float64(int(b[j])-128) * inv8
+				j += frameBytes
+			}
+		}
+	case kindS16:
+		for ch := range dst {
+			d := dst[ch][off : off+frames]
+			j := ch * 2
+			for i := range d {
+				d[i] = float64(int16(binary.LittleEndian.Uint16(b[j:]))) * inv16
+				j += frameBytes
+			}
+		}
+	case kindS24:
+		for ch := range dst {
+			d := dst[ch][off : off+frames]
+			j := ch * 3
+			for i := range d {
+				s := b[j : j+3]
+				// Assemble in the top 24 bits, then an arithmetic shift
+				// sign-extends.
+				v := int32(uint32(s[0])<<8|uint32(s[1])<<16|uint32(s[2])<<24) >> 8
+				d[i] = float64(v) * inv24
+				j += frameBytes
+			}
+		}
+	case kindS32:
+		for ch := range dst {
+			d := dst[ch][off : off+frames]
+			j := ch * 4
+			for i := range d {
+				d[i] = float64(int32(binary.LittleEndian.Uint32(b[j:]))) * inv32
+				j += frameBytes
+			}
+		}
+	case kindF32:
+		for ch := range dst {
+			d := dst[ch][off : off+frames]
+			j := ch * 4
+			for i := range d {
+				v := float64(math.Float32frombits(binary.LittleEndian.Uint32(b[j:])))
+				if v-v != 0 { // NaN or ±Inf
+					v = 0
+					nonFinite++
+				}
+				d[i] = v
+				j += frameBytes
+			}
+		}
+	case kindF64:
+		for ch := range dst {
+			d := dst[ch][off : off+frames]
+			j := ch * 8
+			for i := range d {
+				v := math.Float64frombits(binary.LittleEndian.Uint64(b[j:]))
+				if v-v != 0 {
+					v = 0
+					nonFinite++
+				}
+				d[i] = v
+				j += frameBytes
+			}
+		}
+	}
+	return nonFinite
+}
+
+// encodeFrames converts src[ch][off:off+frames] into frames interleaved
+// frames in b. It returns how many finite samples were clipped and how many
+// were NaN or ±Inf (written as 0 and as the extreme value respectively).
+func encodeFrames(kind sampleKind, b []byte, src [][]float64, off, frames, frameBytes int) (clipped, nonFinite int) {
+	var bad [3]int // indexed by quantize's state; [0] unused
+	switch kind {
+	case kindU8:
+		for ch := range src {
+			s := src[ch][off : off+frames]
+			j := ch
+			for _, x := range s {
+				v, st := quantize(x*(1<<7), -(1 << 7), 1<<7-1)
+				if st != 0 {
+					bad[st]++
+				}
+				b[j] = byte(int(v) + 128)
+				j += frameBytes
+			}
+		}
+	case kindS16:
+		for ch := range src {
+			s := src[ch][off : off+frames]
+			j := ch * 2
+			for _, x := range s {
+				v, st := quantize(x*(1<<15), -(1 << 15), 1<<15-1)
+				if st != 0 {
+					bad[st]++
+				}
+				binary.LittleEndian.PutUint16(b[j:], uint16(int16(v)))
+				j += frameBytes
+			}
+		}
+	case kindS24:
+		for ch := range src {
+			s := src[ch][off : off+frames]
+			j := ch * 3
+			for _, x := range s {
+				v, st := quantize(x*(1<<23), -(1 << 23), 1<<23-1)
+				if st != 0 {
+					bad[st]++
+				}
+				u := uint32(int32(v))
+				d := b[j : j+3]
+				d[0] = byte(u)
+				d[1] = byte(u >> 8)
+				d[2] = byte(u >> 16)
+				j += frameBytes
+			}
+		}
+	case kindS32:
+		for ch := range src {
+			s := src[ch][off : off+frames]
+			j := ch * 4
+			for _, x := range s {
+				v, st := quantize(x*(1<<31), -(1 << 31), 1<<31-1)
+				if st != 0 {
+					bad[st]++
+				}
+				binary.LittleEndian.PutUint32(b[j:], uint32(int32(v)))
+				j += frameBytes
+			}
+		}
+	case kindF32:
+		for ch := range src {
+			s := src[ch][off : off+frames]
+			j := ch * 4
+			for _, x := range s {
+				if !(x >= -math.MaxFloat32 && x <= math.MaxFloat32) {
+					x = clampFloat(x, math.MaxFloat32, &bad)
+				}
+				binary.LittleEndian.PutUint32(b[j:], math.Float32bits(float32(x)))
+				j += frameBytes
+			}
+		}
+	case kindF64:
+		for ch := range src {
+			s := src[ch][off : off+frames]
+			j := ch * 8
+			for _, x := range s {
+				if x-x != 0 {
+					x = clampFloat(x, math.MaxFloat64, &bad)
+				}
+				binary.LittleEndian.PutUint64(b[j:], math.Float64bits(x))
+				j += frameBytes
+			}
+		}
+	}
+	return bad[1], bad[2]
+}
+
+// clampFloat handles the rare out-of-range float sample: NaN becomes 0,
+// anything beyond ±limit becomes ±limit.
+func clampFloat(x, limit float64, bad *[3]int) float64 {
+	switch {
+	case x != x:
+		bad[2]++
+		return 0
+	case math.IsInf(x, 0):
+		bad[2]++
+	default:
+		bad[1]++
+	}
+	if x > 0 {
+		return limit
+	}
+	return -limit
+}
