@@ -1,0 +1,521 @@
+// Package reverb holds mixdown's reverbs: an algorithmic feedback delay
+// network (FDN, this file) and a partitioned FFT convolution reverb
+// (convolver.go).
+//
+// The FDN follows Jot and Chaigne (1991), "Digital delay networks for
+// designing artificial reverberators", AES 90th Convention, preprint 3030:
+// 16 delay lines of mutually prime lengths, a lossless (orthogonal) feedback
+// matrix, and in each line an absorption filter whose gain makes every line
+// lose 60 dB in the same time, so the reverberation time does not depend on
+// which path the energy takes. The matrix is the 16x16 Hadamard matrix
+// scaled by 1/4, applied with a fast Walsh-Hadamard transform (64 adds).
+package reverb
+
+import (
+	"math"
+
+	"github.com/mixdown/mixdown/dsp"
+)
+
+// Params are the algorithmic reverb's parameters, in the mix language's units.
+type Params struct {
+	DecaySec   float64 // broadband (low/mid frequency) RT60, seconds
+	PredelayMs float64 // delay before the reverb, milliseconds (rounded to whole samples)
+	Size       float64 // 0..1: scales the delay-line lengths (small room .. hall)
+	Damping    float64 // 0..1: high-frequency RT60 (at 8 kHz) = DecaySec * (1 - 0.8*Damping)
+	Width      float64 // 0..1: stereo width of the wet signal, 0 = mono, 1 = fully decorrelated
+	Mix        float64 // 0..1: wet/dry, out = (1-Mix)*dry + Mix*wet
+	// Seed picks the delay-line and diffuser lengths. The graph sets it from
+	// the node's address so two reverbs in one mix do not ring alike, and
+	// the same mix always renders the same.
+	Seed uint64
+}
+
+// DefaultParams are the ParamTable defaults.
+func DefaultParams() Params {
+	return Params{DecaySec: 1.8, PredelayMs: 20, Size: 0.7, Damping: 0.5, Width: 1, Mix: 0.3}
+}
+
+// Limits on the algorithmic reverb's parameters. Buffers are sized from
+// MaxPredelayMs in Prepare.
+const (
+	MinDecaySec   = 0.1
+	MaxDecaySec   = 30
+	MaxPredelayMs = 500
+)
+
+// ParamTable lists the algorithmic reverb's numeric parameters.
+var ParamTable = []dsp.Param{
+	{Name: "decay", Unit: "s", Min: MinDecaySec, Max: MaxDecaySec, Default: 1.8,
+		Doc: "Reverberation time RT60 at low and mid frequencies."},
+	{Name: "predelay", Unit: "ms", Min: 0, Max: MaxPredelayMs, Default: 20,
+		Doc: "Delay between the dry signal and the start of the reverb."},
+	{Name: "size", Unit: "", Min: 0, Max: 1, Default: 0.7,
+		Doc: "Room size: scales the delay-line lengths from a small room (0) to a large hall (1)."},
+	{Name: "damping", Unit: "", Min: 0, Max: 1, Default: 0.5,
+		Doc: "High-frequency damping: the RT60 at 8 kHz is decay*(1-0.8*damping)."},
+	{Name: "width", Unit: "", Min: 0, Max: 1, Default: 1,
+		Doc: "Stereo width of the reverb: 0 is mono, 1 is fully decorrelated channels."},
+	{Name: "mix", Unit: "", Min: 0, Max: 1, Default: 0.3,
+		Doc: "Wet/dry balance: 0 is dry only, 1 is reverb only."},
+}
+
+const (
+	lines = 16 // FDN order; the feedback matrix is Hadamard, so a power of two
+
+	// Delay-line lengths at Size = 1 span [lineMinMs, lineMaxMs]; Size
+	// scales both by 0.15 + 0.85*Size, so Size = 0 is a small room.
+	lineMinMs = 20.0
+	lineMaxMs = 100.0
+
+	dampRefHz = 8000.0 // frequency at which Damping sets the RT60
+	dampSpan  = 0.8    // Damping = 1 makes the RT60 at dampRefHz 1-dampSpan of DecaySec
+
+	diffusers = 4   // input diffusion allpasses per channel
+	diffGain  = 0.6 // their coefficient
+)
+
+// diffuser lengths in ms before the seeded jitter.
+var diffMs = [diffusers]float64{1.3, 2.1, 3.4, 5.3}
+
+// FDN is the algorithmic reverb. It processes any number of channels: each
+// input channel is predelayed, diffused and fed into the network with its
+// own sign pattern, and each output channel taps the network with its own
+// pattern (orthogonal rows of the Hadamard matrix), then Width blends every
+// channel towards the mean of all of them. It has no latency.
+type FDN struct {
+	p Params
+
+	// Prepared context.
+	fs       float64
+	channels int
+	prepared bool
+
+	// Derived from Params (set by SetParams, never allocating).
+	length     [lines]int     // delay in samples per line, distinct primes
+	gain       [lines]float64 // g_i * (1 - b_i): the absorption filter's input gain
+	pole       [lines]float64 // b_i: its pole
+	predelay   int            // samples
+	mix        float64
+	width      float64
+	diffLen    [][diffusers]int // per channel
+	lenSize    float64          // size, seed and rate the lengths were made for
+	lenSeed    uint64
+	lenFs      float64
+	lenValid   bool
+	inSign     [][lines]float64 // per input channel, including its 1/(4*sqrt(C)) scale
+	outSign    [][lines]float64 // per output channel, including its 1/4 scale
+	outRows    []int
+	wetScratch []float64
+
+	// State.
+	line     [lines][]float64
+	lineMask int
+	lp       [lines]float64 // absorption filter outputs, fed back
+	pre      [][]float64    // per channel predelay rings
+	preMask  int
+	diff     [][diffusers][]float64 // per channel allpass rings
+	diffMask int
+	pos      int // samples since Reset; every ring is indexed by pos & mask
+}
+
+// New returns an FDN reverb with the given parameters. Call Prepare before
+// Process.
+func New(p Params) *FDN {
+	r := &FDN{}
+	r.p = clampParams(p)
+	return r
+}
+
+func clampParams(p Params) Params {
+	p.DecaySec = clampNaN(p.DecaySec, MinDecaySec, MaxDecaySec, 1.8)
+	p.PredelayMs = clampNaN(p.PredelayMs, 0, MaxPredelayMs, 0)
+	p.Size = clampNaN(p.Size, 0, 1, 0.7)
+	p.Damping = clampNaN(p.Damping, 0, 1, 0)
+	p.Width = clampNaN(p.Width, 0, 1, 1)
+	p.Mix = clampNaN(p.Mix, 0, 1, 0)
+	return p
+}
+
+// clampNaN clamps x to [lo, hi], replacing NaN with def.
+func clampNaN(x, lo, hi, def float64) float64 {
+	if x != x {
+		return def
+	}
+	return math.Min(math.Max(x, lo), hi)
+}
+
+// Params returns the current (clamped) parameters.
+func (r *FDN) Params() Params { return r.p }
+
+// Prepare sizes every buffer for spec and resets.
+func (r *FDN) Prepare(spec dsp.Spec) {
+	r.fs = spec.SampleRate
+	r.channels = spec.Channels
+	c := spec.Channels
+
+	maxLine := int(math.Ceil(lineMaxMs*1e-3*r.fs)) + 1024 // prime gaps are far smaller
+	n := nextPow2(maxLine + 1)
+	for i := range r.line {
+		r.line[i] = make([]float64, n)
+	}
+	r.lineMask = n - 1
+
+	n = nextPow2(int(math.Ceil(MaxPredelayMs*1e-3*r.fs)) + 2)
+	r.pre = make([][]float64, c)
+	for ch := range r.pre {
+		r.pre[ch] = make([]float64, n)
+	}
+	r.preMask = n - 1
+
+	n = nextPow2(int(math.Ceil(diffMs[diffusers-1]*1.25*1e-3*r.fs)) + 64)
+	r.diff = make([][diffusers][]float64, c)
+	for ch := range r.diff {
+		for k := range r.diff[ch] {
+			r.diff[ch][k] = make([]float64, n)
+		}
+	}
+	r.diffMask = n - 1
+	r.diffLen = make([][diffusers]int, c)
+
+	// Sign patterns: rows of the 16x16 Sylvester-Hadamard matrix, which are
+	// mutually orthogonal. Inputs use rows 1, 2, 3, ...; outputs use rows
+	// 15, 14, 13, ...; row 0 (all ones) is never used.
+	r.inSign = make([][lines]float64, c)
+	r.outSign = make([][lines]float64, c)
+	r.outRows = make([]int, c)
+	inScale := 1 / (4 * math.Sqrt(float64(c)))
+	for ch := 0; ch < c; ch++ {
+		inRow := 1 + ch%(lines-1)
+		outRow := lines - 1 - ch%(lines-1)
+		r.outRows[ch] = outRow
+		for j := 0; j < lines; j++ {
+			r.inSign[ch][j] = hadamardSign(inRow, j) * inScale
+			r.outSign[ch][j] = hadamardSign(outRow, j) * 0.25
+		}
+	}
+	r.wetScratch = make([]float64, c)
+	r.prepared = true
+	r.lenValid = false
+	r.SetParams(r.p)
+	r.Reset()
+}
+
+// hadamardSign is entry (row, col) of the Sylvester-Hadamard matrix: +1 or -1
+// by the parity of the shared bits.
+func hadamardSign(row, col int) float64 {
+	if bitsOnes(row&col)%2 == 1 {
+		return -1
+	}
+	return 1
+}
+
+func bitsOnes(x int) int {
+	n := 0
+	for ; x != 0; x &= x - 1 {
+		n++
+	}
+	return n
+}
+
+func nextPow2(n int) int {
+	p := 1
+	for p < n {
+		p <<= 1
+	}
+	return p
+}
+
+// Reset clears every delay line and filter without allocating.
+func (r *FDN) Reset() {
+	for i := range r.line {
+		clear(r.line[i])
+		r.lp[i] = 0
+	}
+	for ch := range r.pre {
+		clear(r.pre[ch])
+		for k := range r.diff[ch] {
+			clear(r.diff[ch][k])
+		}
+	}
+	r.pos = 0
+}
+
+// Latency is zero: the dry path is not delayed and the wet path starts
+// with the input.
+func (r *FDN) Latency() int { return 0 }
+
+// SetParams recomputes the derived coefficients without allocating and
+// without touching the state. Before Prepare it only stores p.
+//
+// Changing Size or Seed moves the delay-line taps at once (no glide), which
+// can click; decay, damping, predelay, width and mix change smoothly enough
+// for automation at the graph's control rate.
+func (r *FDN) SetParams(p Params) {
+	r.p = clampParams(p)
+	if !r.prepared {
+		return
+	}
+	fs := r.fs
+	if !r.lenValid || r.lenSize != r.p.Size || r.lenSeed != r.p.Seed || r.lenFs != fs {
+		r.makeLengths()
+		r.lenSize, r.lenSeed, r.lenFs, r.lenValid = r.p.Size, r.p.Seed, fs, true
+	}
+
+	// Jot's absorption filter per line: H_i(z) = g_i (1-b_i) / (1 - b_i z^-1).
+	// Its DC gain g_i = 10^(-3 d_i / (fs T60)) makes a line of d_i samples lose
+	// 60 dB in T60 seconds whatever its length. b_i is solved so that the gain
+	// at dampRefHz is 10^(-3 d_i / (fs T_hf)) with T_hf the damped RT60.
+	t60 := r.p.DecaySec
+	tHF := t60 * (1 - dampSpan*r.p.Damping)
+	fRef := math.Min(dampRefHz, 0.45*fs)
+	cosW := math.Cos(2 * math.Pi * fRef / fs)
+	for i := range lines {
+		d := float64(r.length[i])
+		// ratio of the gain at fRef to the DC gain
+		ratio := math.Pow(10, -3*d/fs*(1/tHF-1/t60))
+		b := onePoleForRatio(ratio, cosW)
+		// The lowpass delays low frequencies by its DC group delay b/(1-b)
+		// samples, which lengthens the loop; counting it in the loop
+		// length keeps the low-frequency RT60 exact even for heavy damping
+		// of long lines at short decays, where b comes close to 1.
+		g := math.Pow(10, -3*(d+b/(1-b))/(fs*t60))
+		r.gain[i] = g * (1 - b)
+		r.pole[i] = b
+	}
+	r.predelay = int(math.Round(r.p.PredelayMs * 1e-3 * fs))
+	if r.predelay > r.preMask {
+		r.predelay = r.preMask
+	}
+	r.mix = r.p.Mix
+	r.width = r.p.Width
+}
+
+// onePoleForRatio returns the pole b in [0, 1) of H(z) = (1-b)/(1 - b z^-1)
+// (unit gain at DC) whose magnitude at the frequency with cosine cosW is
+// ratio (0 < ratio <= 1). From |H|^2 = (1-b)^2 / (1 - 2b cos w + b^2):
+//
+//	(1 - r^2) b^2 - 2 (1 - r^2 cos w) b + (1 - r^2) = 0,
+//
+// whose roots multiply to 1; the smaller one is taken in the cancellation-free
+// form b = A / (B + sqrt(B^2 - A^2)), A = 1 - r^2, B = 1 - r^2 cos w.
+func onePoleForRatio(ratio, cosW float64) float64 {
+	r2 := ratio * ratio
+	a := 1 - r2
+	if a <= 0 {
+		return 0
+	}
+	bq := 1 - r2*cosW
+	return a / (bq + math.Sqrt(math.Max(bq*bq-a*a, 0)))
+}
+
+// makeLengths picks the delay-line lengths for the current Size and Seed:
+// line i gets a pseudo-random length inside the i-th of 16 geometrically
+// spaced bands between the minimum and maximum, then the next prime that is
+// not taken yet, so all lengths are mutually prime. Diffuser lengths get the
+// same treatment per channel.
+func (r *FDN) makeLengths() {
+	scale := 0.15 + 0.85*r.p.Size
+	lo := lineMinMs * 1e-3 * r.fs * scale
+	hi := lineMaxMs * 1e-3 * r.fs * scale
+	rng := splitmix{state: r.p.Seed ^ 0x6a09e667f3bcc909}
+	prev := 1
+	for i := range lines {
+		u := (float64(i) + rng.float()) / lines
+		want := int(math.Round(lo * math.Pow(hi/lo, u)))
+		if want <= prev {
+			want = prev + 1
+		}
+		prev = nextPrime(want)
+		r.length[i] = prev
+	}
+	// Interleave short and long lines across the Hadamard butterflies so
+	// that each butterfly mixes different lengths.
+	var sorted [lines]int
+	copy(sorted[:], r.length[:])
+	for i := range lines {
+		// bit-reversed order of 4 bits
+		j := int(reverse4(uint(i)))
+		r.length[j] = sorted[i]
+	}
+	for ch := range r.diffLen {
+		prevD := 1
+		for k := range diffusers {
+			ms := diffMs[k] * (0.9 + 0.2*rng.float())
+			want := int(math.Round(ms * 1e-3 * r.fs))
+			if want <= prevD {
+				want = prevD + 1
+			}
+			prevD = nextPrime(want)
+			if prevD > r.diffMask {
+				prevD = r.diffMask
+			}
+			r.diffLen[ch][k] = prevD
+		}
+	}
+}
+
+func reverse4(x uint) uint {
+	return (x&1)<<3 | (x&2)<<1 | (x&4)>>1 | (x&8)>>3
+}
+
+func nextPrime(n int) int {
+	if n <= 2 {
+		return 2
+	}
+	if n%2 == 0 {
+		n++
+	}
+	for ; ; n += 2 {
+		if isPrime(n) {
+			return n
+		}
+	}
+}
+
+func isPrime(n int) bool {
+	if n < 2 {
+		return false
+	}
+	if n%2 == 0 {
+		return n == 2
+	}
+	for d := 3; d*d <= n; d += 2 {
+		if n%d == 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// splitmix is SplitMix64 (Steele, Lea, Flood 2014), a small deterministic
+// generator seeded from Params.Seed.
+type splitmix struct{ state uint64 }
+
+func (s *splitmix) next() uint64 {
+	s.state += 0x9e3779b97f4a7c15
+	z := s.state
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9
+	z = (z ^ (z >> 27)) * 0x94d049bb133111eb
+	return z ^ (z >> 31)
+}
+
+// float returns a uniform value in [0, 1).
+func (s *splitmix) float() float64 { return float64(s.next()>>11) / (1 << 53) }
+
+// Lengths returns the current delay-line lengths in samples (for tests and
+// documentation).
+func (r *FDN) Lengths() [lines]int { return r.length }
+
+// TailSeconds estimates how long the reverb takes to fall by 100 dB after
+// the input stops: predelay, the longest line, and 100/60 of the RT60.
+func (r *FDN) TailSeconds() float64 {
+	longest := lineMaxMs * 1e-3 * (0.15 + 0.85*r.p.Size)
+	return r.p.PredelayMs*1e-3 + longest + r.p.DecaySec*100.0/60.0
+}
+
+// Process runs the reverb in place over buf.
+func (r *FDN) Process(buf [][]float64) {
+	if len(buf) == 0 {
+		return
+	}
+	c := len(buf)
+	n := len(buf[0])
+	var s, v [lines]float64
+	wet := r.wetScratch[:c]
+	lm, pm, dm := r.lineMask, r.preMask, r.diffMask
+	mix, width := r.mix, r.width
+	for i := 0; i < n; i++ {
+		pos := r.pos
+		// Network outputs through the absorption filters.
+		for j := range lines {
+			x := r.line[j][(pos-r.length[j])&lm]
+			y := float64(r.gain[j]*x) + float64(r.pole[j]*r.lp[j])
+			y = flush(y)
+			r.lp[j] = y
+			s[j] = y
+		}
+		// Feedback: v = (H/4) s, by the fast Walsh-Hadamard transform.
+		v = s
+		fwht16(&v)
+		// Inputs: predelay, diffusion, injection with the channel's signs.
+		for ch := 0; ch < c; ch++ {
+			x := buf[ch][i]
+			pre := r.pre[ch]
+			pre[pos&pm] = x
+			x = pre[(pos-r.predelay)&pm]
+			for k := range diffusers {
+				// Schroeder allpass: w[n] = x[n] + g w[n-M], y[n] = w[n-M] - g w[n].
+				d := r.diff[ch][k]
+				wd := d[(pos-r.diffLen[ch][k])&dm]
+				w := flush(x + float64(diffGain*wd))
+				d[pos&dm] = w
+				x = wd - float64(diffGain*w)
+			}
+			sign := &r.inSign[ch]
+			for j := range lines {
+				v[j] += float64(sign[j] * x)
+			}
+		}
+		for j := range lines {
+			r.line[j][pos&lm] = flush(v[j])
+		}
+		// Outputs.
+		var mean float64
+		for ch := 0; ch < c; ch++ {
+			sign := &r.outSign[ch]
+			var o float64
+			for j := range lines {
+				o += float64(sign[j] * s[j])
+			}
+			wet[ch] = o
+			mean += o
+		}
+		mean /= float64(c)
+		for ch := 0; ch < c; ch++ {
+			w := float64(width*wet[ch]) + float64((1-width)*mean)
+			switch mix {
+			case 0:
+				// dry passes bit-identically
+			case 1:
+				buf[ch][i] = w
+			default:
+				buf[ch][i] = float64((1-mix)*buf[ch][i]) + float64(mix*w)
+			}
+		}
+		r.pos = pos + 1
+	}
+}
+
+// flush is dsp.Flush written with math.Abs: the same result for every input,
+// but one compare of the magnitude instead of a branch on the sign, which
+// for audio is unpredictable and costs about a third of the FDN's time.
+func flush(x float64) float64 {
+	if math.Abs(x) < dsp.DenormalThreshold {
+		return 0
+	}
+	return x
+}
+
+// fwht16 applies the 16x16 Sylvester-Hadamard matrix scaled by 1/4 (an
+// orthogonal matrix) in place: four radix-2 butterfly stages.
+func fwht16(v *[lines]float64) {
+	for k := 0; k < 16; k += 2 {
+		a, b := v[k], v[k+1]
+		v[k], v[k+1] = a+b, a-b
+	}
+	for k := 0; k < 16; k += 4 {
+		a0, a1, b0, b1 := v[k], v[k+1], v[k+2], v[k+3]
+		v[k], v[k+1], v[k+2], v[k+3] = a0+b0, a1+b1, a0-b0, a1-b1
+	}
+	for k := 0; k < 16; k += 8 {
+		for j := k; j < k+4; j++ {
+			a, b := v[j], v[j+4]
+			v[j], v[j+4] = a+b, a-b
+		}
+	}
+	for j := 0; j < 8; j++ {
+		a, b := v[j], v[j+8]
+		v[j], v[j+8] = 0.25*(a+b), 0.25*(a-b)
+	}
+}
