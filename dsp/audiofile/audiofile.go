@@ -101,9 +101,9 @@ type Encoding struct {
 	Float    bool
 
 	// ChannelMask, when non-zero, is written as the speaker-position mask
-	// and forces WAVE_FORMAT_EXTENSIBLE. Leave it 0 for files with more
-	// than two channels whose layout the mix does not define: the mask is
-	// then written as 0 ("no speaker assignment").
+	// and forces WAVE_FORMAT_EXTENSIBLE. Leave it 0 when the mix does not
+	// define a speaker layout: integer files with more than two channels
+	// are then EXTENSIBLE with mask 0 ("no speaker assignment").
 	ChannelMask uint32
 }
 
