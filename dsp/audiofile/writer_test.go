@@ -108,9 +108,9 @@ func TestQuantizeConvention(t *testing.T) {
 		{1, 16, 32767},   // +full scale clips
 		{-1, 16, -32768}, // -full scale is exact
 		{0.5, 16, 16384},
-		{0.5 / 32768, 16, 0},  // half an LSB: ties to even
-		{1.5 / 32768, 16, 2},  // ties to even
-		{2.5 / 32768, 16, 2},  // ties to even
+		{0.5 / 32768, 16, 0}, // half an LSB: ties to even
+		{1.5 / 32768, 16, 2}, // ties to even
+		{2.5 / 32768, 16, 2}, // ties to even
 		{-1.5 / 32768, 16, -2},
 		{0.4999 / 32768, 16, 0},
 		{32766.5 / 32768, 16, 32766},
