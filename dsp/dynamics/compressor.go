@@ -1,0 +1,243 @@
+package dynamics
+
+import (
+	"math"
+
+	"github.com/mixdown/mixdown/dsp"
+)
+
+// Detector selects how the compressor measures level.
+type Detector int
+
+const (
+	// DetectorPeak measures the sample peak, max |x| over channels.
+	DetectorPeak Detector = iota
+	// DetectorRMS measures the root mean square: x^2 averaged over
+	// channels, then over time by a one-pole with time constant
+	// RMSWindowMS (an exponential window; its equivalent rectangular
+	// length is 2*RMSWindowMS).
+	DetectorRMS
+)
+
+// RMSWindowMS is the RMS detector's averaging time constant in ms (1-1/e
+// convention). With a sine, the mean square ripples at twice the frequency;
+// this window leaves about +-0.35 dB of level ripple at 100 Hz and +-0.035
+// dB at 1 kHz before the attack/release ballistics smooth it further.
+const RMSWindowMS = 10
+
+// MaxLookaheadMS is the largest lookahead any processor here accepts; the
+// delay lines are sized for it in Prepare.
+const MaxLookaheadMS = 20
+
+// CompressorParams configures a Compressor. Units are in the field names.
+type CompressorParams struct {
+	ThresholdDB float64 // level where compression starts (knee centre), dBFS
+	Ratio       float64 // input dB over threshold per output dB, >= 1
+	KneeDB      float64 // soft-knee width W, dB; 0 is a hard knee
+	AttackMS    float64 // time constant of rising gain reduction, ms
+	ReleaseMS   float64 // time constant of falling gain reduction, ms
+	MakeupDB    float64 // gain after compression, dB; ignored when AutoMakeup
+	// AutoMakeup sets the makeup gain to the static curve's gain reduction
+	// at a steady 0 dBFS input, so full scale in gives full scale out:
+	// M = (1-1/R)(0-T) = -(T - T/R) above the knee (the classic automatic
+	// make-up of GMR 2012, computed with the knee when 0 dBFS lies in it).
+	AutoMakeup bool
+	Detector   Detector
+	// LookaheadMS delays the audio (not the detector) so gain reduction
+	// starts before a transient. Reported by Latency.
+	LookaheadMS float64
+	// Mix blends the compressed (wet) signal with the dry one, both
+	// delayed by the lookahead: 1 is fully compressed, below 1 is
+	// parallel compression, 0 passes the delayed dry signal exactly.
+	Mix float64
+	// SidechainHighpassHz is the cutoff of a Butterworth (RBJ, Q = 1/sqrt 2)
+	// highpass on the detector input, so low end does not pump the
+	// compressor. 0 turns it off.
+	SidechainHighpassHz float64
+}
+
+// CompressorParamTable lists the compressor's numeric parameters.
+var CompressorParamTable = []dsp.Param{
+	{Name: "threshold", Unit: "dB", Min: -60, Max: 0, Default: -18, Doc: "Level above which the compressor reduces gain (centre of the knee)."},
+	{Name: "ratio", Unit: "ratio", Min: 1, Max: 100, Default: 4, Doc: "Input dB above threshold per output dB above threshold."},
+	{Name: "knee", Unit: "dB", Min: 0, Max: 24, Default: 6, Doc: "Width of the soft knee centred on the threshold; 0 is a hard knee."},
+	{Name: "attack", Unit: "ms", Min: 0.01, Max: 500, Default: 10, Doc: "Time constant (63%) with which gain reduction rises."},
+	{Name: "release", Unit: "ms", Min: 1, Max: 5000, Default: 120, Doc: "Time constant (63%) with which gain reduction falls back."},
+	{Name: "makeup", Unit: "dB", Min: -24, Max: 24, Default: 0, Doc: "Gain applied after compression; \"auto\" restores 0 dBFS in to 0 dBFS out."},
+	{Name: "lookahead", Unit: "ms", Min: 0, Max: MaxLookaheadMS, Default: 0, Doc: "Delay of the audio against the detector; adds the same latency."},
+	{Name: "mix", Unit: "", Min: 0, Max: 1, Default: 1, Doc: "Share of the compressed signal; below 1 blends in the dry signal (parallel compression)."},
+	{Name: "sidechain_highpass", Unit: "Hz", Min: 0, Max: 1000, Default: 0, Doc: "Highpass cutoff on the detector input; 0 is off."},
+}
+
+// DefaultCompressorParams returns the defaults of CompressorParamTable with
+// the peak detector and fixed makeup.
+func DefaultCompressorParams() CompressorParams {
+	return CompressorParams{
+		ThresholdDB: -18, Ratio: 4, KneeDB: 6, AttackMS: 10, ReleaseMS: 120,
+		MakeupDB: 0, Detector: DetectorPeak, LookaheadMS: 0, Mix: 1,
+	}
+}
+
+// Compressor is a feed-forward, stereo-linked downward compressor after
+// GMR 2012: level detector (peak or RMS), soft-knee gain computer in dB,
+// smooth branching ballistics on the gain reduction in dB, makeup, optional
+// lookahead and parallel mix. It is a dsp.KeyedProcessor: ProcessKeyed
+// detects on a sidechain key (any channel count up to the key capacity,
+// see PrepareKey) and applies the gain to buf.
+type Compressor struct {
+	p        CompressorParams
+	spec     dsp.Spec
+	prepared bool
+
+	// Coefficients, derived from p and the sample rate by SetParams.
+	gc         gainComputer
+	bal        ballistics
+	rmsA       float64 // one-pole coefficient of the RMS window
+	makeupDB   float64 // effective makeup (after "auto")
+	makeupGain float64 // exp(makeupDB*neperPerDB)
+	wet, dry   float64 // per-sample gain = wet*g + dry
+	hp         sidechainHighpass
+
+	// State.
+	yL    float64 // smoothed gain reduction, dB
+	ms    float64 // RMS detector mean square
+	delay delayLine
+	gain  []float64 // per-frame gain of the current block
+}
+
+// NewCompressor returns a compressor with parameters p. Call Prepare before
+// processing.
+func NewCompressor(p CompressorParams) *Compressor {
+	c := &Compressor{}
+	c.SetParams(p)
+	return c
+}
+
+// Params returns the current parameters.
+func (c *Compressor) Params() CompressorParams { return c.p }
+
+// Prepare sizes the lookahead delay, the gain buffer and the sidechain
+// filter state (for max(spec.Channels, DefaultKeyChannels) key channels),
+// and resets.
+func (c *Compressor) Prepare(spec dsp.Spec) {
+	c.spec = spec
+	c.prepared = true
+	c.delay.prepare(spec.Channels, msToSamples(MaxLookaheadMS, spec.SampleRate))
+	c.gain = make([]float64, spec.MaxBlock)
+	c.hp.prepare(max(spec.Channels, DefaultKeyChannels))
+	c.SetParams(c.p)
+	c.Reset()
+}
+
+// PrepareKey makes room for a sidechain key with more channels than
+// max(spec.Channels, DefaultKeyChannels). Call it after Prepare; it
+// allocates and resets.
+func (c *Compressor) PrepareKey(keyChannels int) {
+	c.hp.prepare(max(keyChannels, c.spec.Channels, DefaultKeyChannels))
+	c.Reset()
+}
+
+// Reset returns the compressor to time zero.
+func (c *Compressor) Reset() {
+	c.yL, c.ms = 0, 0
+	c.delay.reset()
+	c.hp.reset()
+}
+
+// SetParams changes parameters without allocating or resetting state.
+func (c *Compressor) SetParams(p CompressorParams) {
+	c.p = p
+	c.gc = newGainComputer(p.ThresholdDB, p.Ratio, p.KneeDB)
+	c.makeupDB = p.MakeupDB
+	if p.AutoMakeup {
+		c.makeupDB = c.gc.reduction(0)
+	}
+	c.makeupGain = math.Exp(c.makeupDB * neperPerDB)
+	mix := min(max(p.Mix, 0), 1)
+	c.wet, c.dry = mix, 1-mix
+	if !c.prepared {
+		return
+	}
+	fs := c.spec.SampleRate
+	c.bal = newBallistics(p.AttackMS, p.ReleaseMS, fs)
+	c.rmsA = timeCoeff(RMSWindowMS, fs)
+	c.delay.setDelay(msToSamples(min(p.LookaheadMS, MaxLookaheadMS), fs))
+	c.hp.design(p.SidechainHighpassHz, fs)
+}
+
+// Latency is the lookahead in samples.
+func (c *Compressor) Latency() int { return c.delay.delay }
+
+// Process compresses buf in place, detecting on buf itself.
+func (c *Compressor) Process(buf [][]float64) { c.ProcessKeyed(buf, buf) }
+
+// ProcessKeyed compresses buf in place with the gain computed from key.
+// key may alias buf. A key with no channels is silence: no compression.
+func (c *Compressor) ProcessKeyed(buf, key [][]float64) {
+	if len(buf) == 0 || len(buf[0]) == 0 {
+		return
+	}
+	n := len(buf[0])
+	g := c.gain[:n]
+	c.detect(key, g)
+	for ch, x := range buf {
+		x = x[:n]
+		c.delay.run(ch, x)
+		for i, gi := range g {
+			x[i] *= gi
+		}
+	}
+	c.delay.advance(n)
+}
+
+// detect fills g with the per-frame output gain (wet*gain + dry) for the
+// key signal. It reads every key sample before buf is written, so key may
+// alias buf.
+func (c *Compressor) detect(key [][]float64, g []float64) {
+	gc, bal, yL := c.gc, c.bal, c.yL
+	kneeStart := gc.kneeStart
+	rms := c.p.Detector == DetectorRMS
+	kneeStartSq := kneeStart * kneeStart
+	invCh := 0.0
+	if len(key) > 0 {
+		invCh = 1 / float64(len(key))
+	}
+	filtered := c.hp.active
+	for i := range g {
+		var xL float64 // target gain reduction, dB
+		if rms {
+			var s float64
+			for ch, k := range key {
+				v := k[i]
+				if filtered {
+					v = c.hp.tick(ch, v)
+				}
+				s += v * v
+			}
+			s *= invCh
+			c.ms = s + dsp.Flush(float64(c.rmsA*(c.ms-s)))
+			if c.ms > kneeStartSq {
+				xL = gc.reduction(math.Log(c.ms) * (dbPerNeper / 2))
+			}
+		} else {
+			var p float64
+			for ch, k := range key {
+				v := k[i]
+				if filtered {
+					v = c.hp.tick(ch, v)
+				}
+				p = max(p, math.Abs(v))
+			}
+			if p > kneeStart {
+				xL = gc.reduction(math.Log(p) * dbPerNeper)
+			}
+		}
+		yL = bal.step(yL, xL)
+		gain := c.makeupGain
+		if yL != 0 {
+			gain = math.Exp((c.makeupDB - yL) * neperPerDB)
+		}
+		g[i] = float64(c.wet*gain) + c.dry
+	}
+	c.yL = yL
+}

@@ -1,0 +1,28 @@
+// Package dynamics holds mixdown's dynamics processors: compressor, gate,
+// limiter and de-esser.
+//
+// The designs follow Giannoulis, Massberg & Reiss, "Digital Dynamic Range
+// Compressor Design—A Tutorial and Analysis", J. Audio Eng. Soc. 60(6),
+// 2012 (GMR below). Conventions shared by every processor here:
+//
+//   - Time constants use the 1-1/e convention of GMR: a one-pole smoother
+//     with time constant tau has coefficient alpha = exp(-1/(tau*fs)) and
+//     covers 63.2% of a step in tau seconds (its 10-90% rise time is
+//     tau*ln 9, about 2.2*tau). Attack, release and RMS window times in
+//     Params are such tau values in milliseconds.
+//   - Detection is stereo (N-channel) linked: one gain is computed from all
+//     channels and applied to every channel, so a source never moves in the
+//     stereo image. Peak detectors follow the loudest channel (max |x|);
+//     the compressor's RMS detector averages power over channels.
+//   - Level detection is feed-forward, and smoothing happens in the log
+//     domain on the gain computer's output (the placement GMR
+//     recommend), so attack and release act on gain reduction in dB and
+//     the static curve is met exactly in steady state. The limiter and the
+//     gate smooth linear gain instead; see their docs.
+//   - Lookahead delays the audio, not the detector; the delay is reported
+//     by Latency. Lookahead is not meant to be automated: the graph reads
+//     Latency once when it lines up parallel paths.
+//   - The hot paths avoid math.Log/math.Exp where the answer is known
+//     without them: a level below the knee is recognised in the linear
+//     domain, and zero gain reduction is applied without math.Exp.
+package dynamics
