@@ -1,0 +1,310 @@
+package graph
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+
+	"github.com/mixdown/mixdown/dsp/audiofile"
+	"github.com/mixdown/mixdown/lang"
+)
+
+// Graph is a compiled mix, ready to render. Build checks everything a
+// render needs short of processing audio, so `mixdown validate` is Build
+// without Render.
+type Graph struct {
+	Mix        *lang.Mix
+	SampleRate int
+	Frames     int64 // render length: the end of the longest track
+
+	Tracks  []*Track  // source order
+	Buses   []*Bus    // processing order: every bus after the buses feeding it
+	Master  *Master   //
+	Outputs []*Output // source order
+}
+
+// Strip holds the compiled controls tracks and buses share.
+type Strip struct {
+	GainDB   float64
+	Pan      float64
+	Polarity bool
+	// Dest is where the strip's main output goes: an index into
+	// Graph.Buses, or ToMaster.
+	Dest  int
+	Sends []*Send
+}
+
+// ToMaster is the Dest of a strip routed to the master.
+const ToMaster = -1
+
+// Send is a compiled auxiliary send.
+type Send struct {
+	Address  string // e.g. track.vocals.send.verb
+	Dest     int    // index into Graph.Buses
+	LevelDB  float64
+	PreFader bool
+}
+
+// Track is a compiled track.
+type Track struct {
+	Address string
+	Model   *lang.Track
+	Source  audiofile.Info
+	// Active is false when the track is muted, or silenced because another
+	// track is soloed. An inactive track contributes nothing, sends
+	// included, and is not processed.
+	Active bool
+	Strip
+}
+
+// Channels is the channel count through the track's chain: its source's.
+func (t *Track) Channels() int { return t.Source.Channels }
+
+// Bus is a compiled bus.
+type Bus struct {
+	Address string
+	Model   *lang.Bus
+	Active  bool // false when muted
+	Strip
+}
+
+// Master is the compiled master strip.
+type Master struct {
+	Address string
+	GainDB  float64
+}
+
+// Output is a compiled output file.
+type Output struct {
+	Address  string
+	Model    *lang.Output
+	Path     string
+	Encoding audiofile.Encoding
+}
+
+// Build compiles a loaded mix into a graph. It reads the headers of the
+// source files, but no audio.
+func Build(m *lang.Mix) (*Graph, hcl.Diagnostics) {
+	g := &Graph{
+		Mix:        m,
+		SampleRate: m.SampleRate,
+		Master:     &Master{Address: "master", GainDB: m.Master.GainDB},
+	}
+	var diags hcl.Diagnostics
+
+	order, d := busOrder(m)
+	diags = append(diags, d...)
+	if d.HasErrors() {
+		return nil, diags
+	}
+	busIndex := map[string]int{}
+	for i, b := range order {
+		busIndex[b.Name] = i
+	}
+	dest := func(r lang.Ref) int {
+		if r.Kind == lang.RefBus {
+			return busIndex[r.Name]
+		}
+		return ToMaster
+	}
+	strip := func(owner string, st *lang.Strip) Strip {
+		s := Strip{GainDB: st.GainDB, Pan: st.Pan, Polarity: st.Polarity, Dest: dest(st.Output)}
+		for _, send := range st.Sends {
+			s.Sends = append(s.Sends, &Send{
+				Address:  send.Address(owner),
+				Dest:     dest(send.To),
+				LevelDB:  send.LevelDB,
+				PreFader: send.PreFader,
+			})
+		}
+		return s
+	}
+
+	sourcePaths := map[string]bool{}
+	anySolo := m.AnySolo()
+	for _, t := range m.Tracks {
+		info, d := readSourceHeader(t, m)
+		diags = append(diags, d...)
+		sourcePaths[t.SourcePath] = true
+		if info.Frames > g.Frames {
+			g.Frames = info.Frames
+		}
+		g.Tracks = append(g.Tracks, &Track{
+			Address: t.Address(),
+			Model:   t,
+			Source:  info,
+			Active:  !t.Mute && (!anySolo || t.Solo),
+			Strip:   strip(t.Address(), &t.Strip),
+		})
+	}
+	for _, b := range order {
+		g.Buses = append(g.Buses, &Bus{
+			Address: b.Address(),
+			Model:   b,
+			Active:  !b.Mute,
+			Strip:   strip(b.Address(), &b.Strip),
+		})
+	}
+	for _, o := range m.Outputs {
+		if sourcePaths[o.FilePath] {
+			rng := o.FileRange
+			diags = append(diags, &hcl.Diagnostic{
+				Severity: hcl.DiagError,
+				Summary:  "Output overwrites a source",
+				Detail:   fmt.Sprintf("output %q would write over %q, which this mix reads as a source. Choose another file.", o.Name, o.File),
+				Subject:  &rng,
+			})
+		}
+		g.Outputs = append(g.Outputs, &Output{
+			Address:  o.Address(),
+			Model:    o,
+			Path:     o.FilePath,
+			Encoding: audiofile.Encoding{BitDepth: o.BitDepth, Float: o.Float},
+		})
+	}
+	if diags.HasErrors() {
+		return nil, diags
+	}
+	return g, diags
+}
+
+// readSourceHeader checks that a track's source exists, is readable, and
+// fits the mix.
+func readSourceHeader(t *lang.Track, m *lang.Mix) (audiofile.Info, hcl.Diagnostics) {
+	if t.SourcePath == "" {
+		return audiofile.Info{}, nil // already reported by lang
+	}
+	rng := t.SourceRange
+	diag := func(summary, detail string) hcl.Diagnostics {
+		return hcl.Diagnostics{{Severity: hcl.DiagError, Summary: summary, Detail: detail, Subject: &rng}}
+	}
+	if _, err := os.Stat(t.SourcePath); err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return audiofile.Info{}, diag("Missing source file",
+				fmt.Sprintf("Track %q reads %q, but there is no such file. Paths are relative to the folder holding the mix file.", t.Name, t.Source))
+		}
+		return audiofile.Info{}, diag("Unreadable source file", fmt.Sprintf("Track %q cannot read %q: %s.", t.Name, t.Source, err))
+	}
+	info, err := audiofile.ReadInfo(t.SourcePath)
+	if err != nil {
+		return audiofile.Info{}, diag("Unreadable source file", fmt.Sprintf("Track %q cannot read %q: %s.", t.Name, t.Source, trimErr(err)))
+	}
+	if info.Channels > 2 {
+		return info, diag("Too many channels",
+			fmt.Sprintf("%q has %d channels; a track takes mono or stereo. Downmix it to stereo first (for example: sox IN.wav OUT.wav remix 1,3 2,4 for quad).", t.Source, info.Channels))
+	}
+	if info.SampleRate != m.SampleRate {
+		return info, diag("Unsupported sample rate",
+			fmt.Sprintf("%q is %d Hz, but the mix renders at %d Hz (mix.sample_rate). mixdown does not resample sources yet: convert the file, or set sample_rate = %d.",
+				t.Source, info.SampleRate, m.SampleRate, info.SampleRate))
+	}
+	return info, nil
+}
+
+func trimErr(err error) string { return strings.TrimSuffix(err.Error(), ".") }
+
+// busOrder returns the buses in processing order, or a diagnostic for each
+// routing cycle. Ties keep source order, so the order is stable.
+func busOrder(m *lang.Mix) ([]*lang.Bus, hcl.Diagnostics) {
+	idx := map[string]int{}
+	for i, b := range m.Buses {
+		if _, dup := idx[b.Name]; !dup {
+			idx[b.Name] = i
+		}
+	}
+	type edge struct {
+		to  int
+		ref hcl.Range
+	}
+	edges := make([][]edge, len(m.Buses))
+	for i, b := range m.Buses {
+		if b.Output.Kind == lang.RefBus {
+			if j, ok := idx[b.Output.Name]; ok {
+				edges[i] = append(edges[i], edge{j, b.Output.Range})
+			}
+		}
+		for _, s := range b.Sends {
+			if j, ok := idx[s.To.Name]; ok {
+				edges[i] = append(edges[i], edge{j, s.To.Range})
+			}
+		}
+	}
+
+	// Depth-first search for back edges; each one closes a loop.
+	var diags hcl.Diagnostics
+	const (
+		white = iota
+		grey
+		black
+	)
+	color := make([]int, len(m.Buses))
+	var stack []int
+	var visit func(i int)
+	visit = func(i int) {
+		color[i] = grey
+		stack = append(stack, i)
+		for _, e := range edges[i] {
+			switch color[e.to] {
+			case white:
+				visit(e.to)
+			case grey:
+				var names []string
+				start := 0
+				for k, n := range stack {
+					if n == e.to {
+						start = k
+					}
+				}
+				for _, n := range stack[start:] {
+					names = append(names, m.Buses[n].Address())
+				}
+				names = append(names, m.Buses[e.to].Address())
+				rng := e.ref
+				diags = append(diags, &hcl.Diagnostic{
+					Severity: hcl.DiagError,
+					Summary:  "Routing cycle",
+					Detail: fmt.Sprintf("These buses feed each other in a loop: %s. A signal cannot be routed back into itself; break the loop by routing one of them elsewhere.",
+						strings.Join(names, " → ")),
+					Subject: &rng,
+				})
+			}
+		}
+		stack = stack[:len(stack)-1]
+		color[i] = black
+	}
+	for i := range m.Buses {
+		if color[i] == white {
+			visit(i)
+		}
+	}
+	if diags.HasErrors() {
+		return nil, diags
+	}
+
+	// Kahn's algorithm, always taking the earliest-declared ready bus.
+	indeg := make([]int, len(m.Buses))
+	for i := range edges {
+		for _, e := range edges[i] {
+			indeg[e.to]++
+		}
+	}
+	done := make([]bool, len(m.Buses))
+	order := make([]*lang.Bus, 0, len(m.Buses))
+	for len(order) < len(m.Buses) {
+		for i := range m.Buses {
+			if !done[i] && indeg[i] == 0 {
+				done[i] = true
+				order = append(order, m.Buses[i])
+				for _, e := range edges[i] {
+					indeg[e.to]--
+				}
+				break
+			}
+		}
+	}
+	return order, nil
+}
