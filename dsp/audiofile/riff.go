@@ -33,7 +33,7 @@ var ksGUIDTail = [14]byte{0x00, 0x00, 0x00, 0x00, 0x10, 0x00, 0x80, 0x00, 0x00, 
 // maxChunks bounds the chunk walk before both fmt and data are found. Real
 // files have a handful of chunks; the bound keeps a file made of millions
 // of empty chunks from costing millions of reads.
-const maxChunks = 4096
+const maxChunks = 1024
 
 // header is what the parser learns from a file.
 type header struct {
