@@ -1,0 +1,194 @@
+// Package truepeak estimates the true (inter-sample) peak of a sampled
+// signal as ITU-R BS.1770-4 Annex 2 specifies: oversample by 4 with the
+// Annex's 48-tap polyphase FIR and take the largest absolute value.
+//
+// The filter is the one printed in the Annex, not a redesign. It is the
+// reference every conforming dBTP meter is compared with, and it meets the
+// EBU Tech 3341 true-peak tolerance (+0.2/-0.4 dB) on all of that Tech's
+// true-peak signals, cases 15-23 (see truepeak_test.go). Its measured
+// properties, pinned by tests: per-phase gain within +-0.24 dB up to
+// 20 kHz at 48 kHz (phases 1 and 2 have a DC gain of 0.973, -0.24 dB), and
+// per-phase timing errors up to 0.07 samples that cancel on average. A 4x
+// grid also misses a peak by up to 1/8 sample: -0.17 dB at fs/4, -0.5 dB at
+// 20 kHz at 48 kHz. Both errors are within the Tech's tolerance for the
+// signals it specifies.
+//
+// Time alignment. The prototype is symmetric (linear phase) with 48 taps,
+// so its group delay is 23.5 samples at 4x, i.e. 5.875 input samples. The
+// four interpolated values produced when x[n] is pushed therefore sit at
+// times n-6+1/8, n-6+3/8, n-6+5/8 and n-6+7/8 (in input samples). None of
+// them lands on an input sample, so PeakAbs also looks at x[n-6], the input
+// sample that starts that interval: five points per input period, all
+// inside [n-6, n-5). Latency is 6 input samples exactly for that view.
+package truepeak
+
+import "math"
+
+// Phases is the oversampling factor; Taps is the length of each phase.
+const (
+	Phases = 4
+	Taps   = 12
+)
+
+// LatencySamples is the delay of PeakAbs, and the rounded (5.875 -> 6)
+// group delay of the values Next returns, in input samples.
+const LatencySamples = 6
+
+// Coefficients is ITU-R BS.1770-4 Annex 2, order-48 4-phase FIR,
+// Coefficients[p][k]: phase p, tap k. Phase 3 is phase 0 reversed and phase
+// 2 is phase 1 reversed (the prototype is symmetric; a test checks it).
+var Coefficients = [Phases][Taps]float64{
+	{0.0017089843750, 0.0109863281250, -0.0196533203125, 0.0332031250000,
+		-0.0594482421875, 0.1373291015625, 0.9721679687500, -0.1022949218750,
+		0.0476074218750, -0.0266113281250, 0.0148925781250, -0.0083007812500},
+	{-0.0291748046875, 0.0292968750000, -0.0517578125000, 0.0891113281250,
+		-0.1665039062500, 0.4650878906250, 0.7797851562500, -0.2003173828125,
+		0.1015625000000, -0.0582275390625, 0.0330810546875, -0.0189208984375},
+	{-0.0189208984375, 0.0330810546875, -0.0582275390625, 0.1015625000000,
+		-0.2003173828125, 0.7797851562500, 0.4650878906250, -0.1665039062500,
+		0.0891113281250, -0.0517578125000, 0.0292968750000, -0.0291748046875},
+	{-0.0083007812500, 0.0148925781250, -0.0266113281250, 0.0476074218750,
+		-0.1022949218750, 0.9721679687500, 0.1373291015625, -0.0594482421875,
+		0.0332031250000, -0.0196533203125, 0.0109863281250, 0.0017089843750},
+}
+
+// Interpolator is a streaming 4x true-peak interpolator for one channel.
+// The zero value is ready to use (all history zero).
+type Interpolator struct {
+	// hist holds the last Taps inputs twice over, so that
+	// hist[pos:pos+Taps] is always the contiguous window x[n], x[n-1], ...
+	// without a modulo in the inner loop.
+	hist [2 * Taps]float64
+	pos  int
+}
+
+// NewInterpolator returns an Interpolator at time zero.
+func NewInterpolator() *Interpolator { return &Interpolator{} }
+
+// Reset clears the history, as if no sample had been pushed.
+func (p *Interpolator) Reset() { *p = Interpolator{} }
+
+// Latency is the delay, in input samples, of the interpolated stream: the
+// exact group delay is 5.875 samples, reported rounded up to 6, which is
+// also the exact delay of the input sample PeakAbs includes.
+func (p *Interpolator) Latency() int { return LatencySamples }
+
+// Next pushes one input sample x[n] and returns the four interpolated
+// values at times n-6+1/8, n-6+3/8, n-6+5/8, n-6+7/8. Each is the phase's
+// 12 products summed in tap order, so results are identical on every
+// architecture.
+func (p *Interpolator) Next(x float64) (y [Phases]float64) {
+	p.push(x)
+	w := (*[Taps]float64)(p.hist[p.pos : p.pos+Taps])
+	for ph := range Phases {
+		h := &Coefficients[ph]
+		var acc float64
+		for k := range Taps {
+			acc += float64(h[k] * w[k]) // explicit rounding: no FMA
+		}
+		y[ph] = acc
+	}
+	return y
+}
+
+// PeakAbs pushes x[n] and returns the largest absolute value among x[n-6]
+// and the four interpolated values of Next, i.e. the true-peak estimate of
+// the interval [n-6, n-5). It never reads less than the sample peak of the
+// stream delayed by 6, so a true-peak maximum built from it is at least the
+// sample peak of everything but the last 6 inputs.
+func (p *Interpolator) PeakAbs(x float64) float64 {
+	y := p.Next(x)
+	m := math.Abs(p.hist[p.pos+LatencySamples])
+	for _, v := range y {
+		if a := math.Abs(v); a > m {
+			m = a
+		}
+	}
+	return m
+}
+
+func (p *Interpolator) push(x float64) {
+	p.pos--
+	if p.pos < 0 {
+		p.pos = Taps - 1
+	}
+	p.hist[p.pos] = x
+	p.hist[p.pos+Taps] = x
+}
+
+// Meter tracks sample peak and true peak over planar blocks of N channels.
+type Meter struct {
+	interp     []Interpolator
+	truePeak   []float64 // per channel, linear
+	samplePeak []float64 // per channel, linear
+}
+
+// NewMeter returns a Meter for channels channels (at least 1).
+func NewMeter(channels int) *Meter {
+	channels = max(channels, 1)
+	return &Meter{
+		interp:     make([]Interpolator, channels),
+		truePeak:   make([]float64, channels),
+		samplePeak: make([]float64, channels),
+	}
+}
+
+// Channels is the number of channels the meter was made for.
+func (m *Meter) Channels() int { return len(m.interp) }
+
+// Reset returns the meter to time zero without allocating.
+func (m *Meter) Reset() {
+	for ch := range m.interp {
+		m.interp[ch].Reset()
+		m.truePeak[ch] = 0
+		m.samplePeak[ch] = 0
+	}
+}
+
+// Process measures one planar block. It reads min(len(buf), Channels())
+// channels and never modifies buf. It does not allocate.
+func (m *Meter) Process(buf [][]float64) {
+	nch := min(len(buf), len(m.interp))
+	for ch := range nch {
+		ip := &m.interp[ch]
+		tp, sp := m.truePeak[ch], m.samplePeak[ch]
+		for _, x := range buf[ch] {
+			if a := math.Abs(x); a > sp {
+				sp = a
+			}
+			if a := ip.PeakAbs(x); a > tp {
+				tp = a
+			}
+		}
+		m.truePeak[ch], m.samplePeak[ch] = tp, sp
+	}
+}
+
+// TruePeak is the largest true-peak value over all channels since Reset,
+// linear (1.0 = 0 dBTP). It is never below SamplePeak: the interpolated
+// stream lags the input by 6 samples, and the last samples' sample peak
+// stands in for the interpolated values not computed yet.
+func (m *Meter) TruePeak() float64 {
+	var v float64
+	for ch := range m.truePeak {
+		v = max(v, m.TruePeakChannel(ch))
+	}
+	return v
+}
+
+// SamplePeak is the largest |x| over all channels since Reset, linear.
+func (m *Meter) SamplePeak() float64 {
+	var v float64
+	for _, s := range m.samplePeak {
+		v = max(v, s)
+	}
+	return v
+}
+
+// TruePeakChannel is TruePeak for one channel.
+func (m *Meter) TruePeakChannel(ch int) float64 {
+	return max(m.truePeak[ch], m.samplePeak[ch])
+}
+
+// SamplePeakChannel is SamplePeak for one channel.
+func (m *Meter) SamplePeakChannel(ch int) float64 { return m.samplePeak[ch] }
