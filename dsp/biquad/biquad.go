@@ -15,6 +15,10 @@
 // II, which has the best numerical behaviour of the direct forms in floating
 // point and needs two state words per section.
 //
+// Coefficients are computed with portable sin/cos/exp (detmath.go) and
+// rounded products instead of the math package, whose results can differ
+// in the last bit between CPUs, so designs are bit-identical everywhere.
+//
 // Butterworth cascades of order n (even) are built from n/2 sections whose
 // Qs are 1/(2 cos θk), θk = (2k+1)π/(2n): the pole pairs of the analog
 // Butterworth prototype (e.g. Zölzer, "Digital Audio Signal Processing",
@@ -61,12 +65,15 @@ func (c Coeffs) Stable() bool {
 }
 
 // rbj holds the intermediate values every Cookbook design starts from.
+// Design arithmetic rounds every product (float64 conversions) and uses
+// the portable sincos/pow10 of detmath.go, so coefficients are the same
+// bits on every machine.
 type rbj struct{ cosw, sinw, alpha float64 }
 
 func newRBJ(freqHz, q, sampleRate float64) rbj {
-	w0 := 2 * math.Pi * freqHz / sampleRate
-	s, c := math.Sincos(w0)
-	return rbj{cosw: c, sinw: s, alpha: s / (2 * q)}
+	w0 := float64(2*math.Pi*freqHz) / sampleRate
+	s, c := sincos(w0)
+	return rbj{cosw: c, sinw: s, alpha: s / float64(2*q)}
 }
 
 // norm divides by a0 so the section can drop it.
@@ -115,8 +122,25 @@ func AllPass(freqHz, q, sampleRate float64) Coeffs {
 // Its gain at freqHz is gainDB.
 func Peaking(freqHz, q, gainDB, sampleRate float64) Coeffs {
 	r := newRBJ(freqHz, q, sampleRate)
-	a := math.Pow(10, gainDB/40)
-	return norm(1+r.alpha*a, -2*r.cosw, 1-r.alpha*a, 1+r.alpha/a, -2*r.cosw, 1-r.alpha/a)
+	a := pow10(gainDB / 40)
+	aa := float64(r.alpha * a)
+	return norm(1+aa, -2*r.cosw, 1-aa, 1+r.alpha/a, -2*r.cosw, 1-r.alpha/a)
+}
+
+// shelf holds the terms the two shelves share: A, (A+1), (A-1)·cos,
+// (A+1)·cos and 2·√A·alpha.
+type shelf struct{ a, ap1, am1c, ap1c, k float64 }
+
+func newShelf(freqHz, q, gainDB, sampleRate float64) shelf {
+	r := newRBJ(freqHz, q, sampleRate)
+	a := pow10(gainDB / 40)
+	return shelf{
+		a:    a,
+		ap1:  a + 1,
+		am1c: float64((a - 1) * r.cosw),
+		ap1c: float64((a + 1) * r.cosw),
+		k:    float64(float64(2*math.Sqrt(a)) * r.alpha),
+	}
 }
 
 // LowShelf is the Cookbook lowShelf:
@@ -124,17 +148,15 @@ func Peaking(freqHz, q, gainDB, sampleRate float64) Coeffs {
 // Gain is gainDB at DC, 0 dB at Nyquist and gainDB/2 at freqHz. Q = 1/√2
 // is the Cookbook's shelf slope S = 1, the steepest without overshoot.
 func LowShelf(freqHz, q, gainDB, sampleRate float64) Coeffs {
-	r := newRBJ(freqHz, q, sampleRate)
-	a := math.Pow(10, gainDB/40)
-	k := 2 * math.Sqrt(a) * r.alpha
-	c := r.cosw
+	s := newShelf(freqHz, q, gainDB, sampleRate)
+	am1 := s.a - 1
 	return norm(
-		a*((a+1)-(a-1)*c+k),
-		2*a*((a-1)-(a+1)*c),
-		a*((a+1)-(a-1)*c-k),
-		(a+1)+(a-1)*c+k,
-		-2*((a-1)+(a+1)*c),
-		(a+1)+(a-1)*c-k,
+		float64(s.a*((s.ap1-s.am1c)+s.k)),
+		float64(2*s.a)*(am1-s.ap1c),
+		float64(s.a*((s.ap1-s.am1c)-s.k)),
+		(s.ap1+s.am1c)+s.k,
+		-2*(am1+s.ap1c),
+		(s.ap1+s.am1c)-s.k,
 	)
 }
 
@@ -142,17 +164,15 @@ func LowShelf(freqHz, q, gainDB, sampleRate float64) Coeffs {
 // H(s) = A·(A·s² + (√A/Q)·s + 1) / (s² + (√A/Q)·s + A), A = 10^(gainDB/40).
 // Gain is 0 dB at DC, gainDB at Nyquist and gainDB/2 at freqHz.
 func HighShelf(freqHz, q, gainDB, sampleRate float64) Coeffs {
-	r := newRBJ(freqHz, q, sampleRate)
-	a := math.Pow(10, gainDB/40)
-	k := 2 * math.Sqrt(a) * r.alpha
-	c := r.cosw
+	s := newShelf(freqHz, q, gainDB, sampleRate)
+	am1 := s.a - 1
 	return norm(
-		a*((a+1)+(a-1)*c+k),
-		-2*a*((a-1)+(a+1)*c),
-		a*((a+1)+(a-1)*c-k),
-		(a+1)-(a-1)*c+k,
-		2*((a-1)-(a+1)*c),
-		(a+1)-(a-1)*c-k,
+		float64(s.a*((s.ap1+s.am1c)+s.k)),
+		float64(-2*s.a)*(am1+s.ap1c),
+		float64(s.a*((s.ap1+s.am1c)-s.k)),
+		(s.ap1-s.am1c)+s.k,
+		2*(am1-s.ap1c),
+		(s.ap1-s.am1c)-s.k,
 	)
 }
 
@@ -164,8 +184,9 @@ func ButterworthQ(order, k int) float64 {
 	if order < 2 || order%2 != 0 || k < 0 || k >= order/2 {
 		panic("biquad: ButterworthQ needs an even order >= 2 and 0 <= k < order/2")
 	}
-	theta := float64(2*k+1) * math.Pi / float64(2*order)
-	return 1 / (2 * math.Cos(theta))
+	theta := float64(float64(2*k+1)*math.Pi) / float64(2*order)
+	_, c := sincos(theta)
+	return 1 / (2 * c)
 }
 
 // ButterworthQs returns the order/2 section Qs of an even-order Butterworth
