@@ -84,7 +84,8 @@ func sincosPiWide(j, h int) (s, c float64) {
 
 // sincosPi returns sin and cos of pi*j/h for 0 <= j < h, using symmetry so
 // that the values at multiples of pi/4 are exact and the rest come from
-// arguments in [0, pi/4], where math.Sincos is most accurate.
+// arguments in [0, pi/4], where the polynomial kernel is accurate to about
+// an ulp (see detmath.go for why it is not math.Sincos).
 func sincosPi(j, h int) (s, c float64) {
 	// angle = pi * j / h in [0, pi). Reduce with octants of size h/4.
 	switch {
@@ -105,7 +106,7 @@ func sincosPi(j, h int) (s, c float64) {
 		c, s = sincosPi(h-2*j, 2*h) // cos(pi/2 - a) = sin(a) with a = pi*(h-2j)/(2h)
 		return s, c
 	}
-	return math.Sincos(math.Pi * float64(j) / float64(h))
+	return sincosKernel(math.Pi * float64(j) / float64(h))
 }
 
 // Len is the transform size N.
