@@ -80,15 +80,18 @@ func (p *Interpolator) Latency() int { return LatencySamples }
 func (p *Interpolator) Next(x float64) (y [Phases]float64) {
 	p.push(x)
 	w := (*[Taps]float64)(p.hist[p.pos : p.pos+Taps])
-	for ph := range Phases {
-		h := &Coefficients[ph]
-		var acc float64
-		for k := range Taps {
-			acc += float64(h[k] * w[k]) // explicit rounding: no FMA
-		}
-		y[ph] = acc
+	c0, c1, c2, c3 := &Coefficients[0], &Coefficients[1], &Coefficients[2], &Coefficients[3]
+	var a0, a1, a2, a3 float64
+	for k := range Taps {
+		v := w[k]
+		// float64(...) forces rounding of each product: no FMA, so the
+		// result is the same on every architecture.
+		a0 += float64(c0[k] * v)
+		a1 += float64(c1[k] * v)
+		a2 += float64(c2[k] * v)
+		a3 += float64(c3[k] * v)
 	}
-	return y
+	return [Phases]float64{a0, a1, a2, a3}
 }
 
 // PeakAbs pushes x[n] and returns the largest absolute value among x[n-6]
@@ -148,20 +151,26 @@ func (m *Meter) Reset() {
 // Process measures one planar block. It reads min(len(buf), Channels())
 // channels and never modifies buf. It does not allocate.
 func (m *Meter) Process(buf [][]float64) {
-	nch := min(len(buf), len(m.interp))
-	for ch := range nch {
-		ip := &m.interp[ch]
-		tp, sp := m.truePeak[ch], m.samplePeak[ch]
-		for _, x := range buf[ch] {
-			if a := math.Abs(x); a > sp {
-				sp = a
-			}
-			if a := ip.PeakAbs(x); a > tp {
-				tp = a
-			}
-		}
-		m.truePeak[ch], m.samplePeak[ch] = tp, sp
+	for ch := range min(len(buf), len(m.interp)) {
+		m.ProcessChannel(ch, buf[ch])
 	}
+}
+
+// ProcessChannel measures samples of channel ch only; channels may be fed
+// separately (and with different lengths) as long as each one's samples
+// arrive in order.
+func (m *Meter) ProcessChannel(ch int, x []float64) {
+	ip := &m.interp[ch]
+	tp, sp := m.truePeak[ch], m.samplePeak[ch]
+	for _, v := range x {
+		if a := math.Abs(v); a > sp {
+			sp = a
+		}
+		if a := ip.PeakAbs(v); a > tp {
+			tp = a
+		}
+	}
+	m.truePeak[ch], m.samplePeak[ch] = tp, sp
 }
 
 // TruePeak is the largest true-peak value over all channels since Reset,
