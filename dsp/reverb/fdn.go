@@ -67,6 +67,9 @@ const (
 	// scales both by 0.15 + 0.85*Size, so Size = 0 is a small room.
 	lineMinMs = 20.0
 	lineMaxMs = 100.0
+	// lnLineRange is ln(lineMaxMs/lineMinMs), a literal so that no math
+	// library call (see detmath.go) enters the delay lengths.
+	lnLineRange = 1.6094379124341003746 // ln 5
 
 	dampRefHz = 8000.0 // frequency at which Damping sets the RT60
 	dampSpan  = 0.8    // Damping = 1 makes the RT60 at dampRefHz 1-dampSpan of DecaySec
@@ -79,10 +82,23 @@ const (
 var diffMs = [diffusers]float64{1.3, 2.1, 3.4, 5.3}
 
 // FDN is the algorithmic reverb. It processes any number of channels: each
-// input channel is predelayed, diffused and fed into the network with its
-// own sign pattern, and each output channel taps the network with its own
-// pattern (orthogonal rows of the Hadamard matrix), then Width blends every
-// channel towards the mean of all of them. It has no latency.
+// input channel is predelayed, diffused (4 Schroeder allpasses, g = 0.6,
+// 1.3-5.3 ms) and fed into the network with its own sign pattern, scaled by
+// 1/sqrt(channels) so a centred source has the same level in mono and
+// stereo. Each output channel taps the network with its own pattern
+// (orthogonal rows of the Hadamard matrix, so the channels are
+// decorrelated), then Width blends every channel towards the mean of all
+// of them: wet_c = Width*o_c + (1-Width)*mean(o).
+//
+// It has no latency: the dry path is untouched, and the first reverberant
+// sound leaves predelay + the shortest line (0.15+0.85*Size times 20 ms or
+// more) after the input. There is no delay modulation, so the reverb is
+// exactly repeatable and its RT60 exact; the price is a slightly static
+// tail on long decays. Changing Size or Seed moves the taps at once.
+//
+// The wet level is not normalised: as in a room, a longer decay or a
+// smaller size gives more reverberant energy (a unit impulse gives about
+// -4 dB of wet energy at the defaults).
 type FDN struct {
 	p Params
 
@@ -105,7 +121,6 @@ type FDN struct {
 	lenValid   bool
 	inSign     [][lines]float64 // per input channel, including its 1/(4*sqrt(C)) scale
 	outSign    [][lines]float64 // per output channel, including its 1/4 scale
-	outRows    []int
 	wetScratch []float64
 
 	// State.
@@ -183,12 +198,10 @@ func (r *FDN) Prepare(spec dsp.Spec) {
 	// 15, 14, 13, ...; row 0 (all ones) is never used.
 	r.inSign = make([][lines]float64, c)
 	r.outSign = make([][lines]float64, c)
-	r.outRows = make([]int, c)
 	inScale := 1 / (4 * math.Sqrt(float64(c)))
 	for ch := 0; ch < c; ch++ {
 		inRow := 1 + ch%(lines-1)
 		outRow := lines - 1 - ch%(lines-1)
-		r.outRows[ch] = outRow
 		for j := 0; j < lines; j++ {
 			r.inSign[ch][j] = hadamardSign(inRow, j) * inScale
 			r.outSign[ch][j] = hadamardSign(outRow, j) * 0.25
@@ -267,19 +280,19 @@ func (r *FDN) SetParams(p Params) {
 	// 60 dB in T60 seconds whatever its length. b_i is solved so that the gain
 	// at dampRefHz is 10^(-3 d_i / (fs T_hf)) with T_hf the damped RT60.
 	t60 := r.p.DecaySec
-	tHF := t60 * (1 - dampSpan*r.p.Damping)
+	tHF := t60 * (1 - float64(dampSpan*r.p.Damping))
 	fRef := math.Min(dampRefHz, 0.45*fs)
-	cosW := math.Cos(2 * math.Pi * fRef / fs)
+	cosW := detCos(2 * math.Pi * fRef / fs)
 	for i := range lines {
 		d := float64(r.length[i])
 		// ratio of the gain at fRef to the DC gain
-		ratio := math.Pow(10, -3*d/fs*(1/tHF-1/t60))
+		ratio := detPow10(-3 * d / fs * (1/tHF - 1/t60))
 		b := onePoleForRatio(ratio, cosW)
 		// The lowpass delays low frequencies by its DC group delay b/(1-b)
 		// samples, which lengthens the loop; counting it in the loop
 		// length keeps the low-frequency RT60 exact even for heavy damping
 		// of long lines at short decays, where b comes close to 1.
-		g := math.Pow(10, -3*(d+b/(1-b))/(fs*t60))
+		g := detPow10(-3 * (d + b/(1-b)) / (fs * t60))
 		r.gain[i] = g * (1 - b)
 		r.pole[i] = b
 	}
@@ -305,8 +318,8 @@ func onePoleForRatio(ratio, cosW float64) float64 {
 	if a <= 0 {
 		return 0
 	}
-	bq := 1 - r2*cosW
-	return a / (bq + math.Sqrt(math.Max(bq*bq-a*a, 0)))
+	bq := 1 - float64(r2*cosW)
+	return a / (bq + math.Sqrt(math.Max(float64(bq*bq)-float64(a*a), 0)))
 }
 
 // makeLengths picks the delay-line lengths for the current Size and Seed:
@@ -315,14 +328,13 @@ func onePoleForRatio(ratio, cosW float64) float64 {
 // not taken yet, so all lengths are mutually prime. Diffuser lengths get the
 // same treatment per channel.
 func (r *FDN) makeLengths() {
-	scale := 0.15 + 0.85*r.p.Size
+	scale := sizeScale(r.p.Size)
 	lo := lineMinMs * 1e-3 * r.fs * scale
-	hi := lineMaxMs * 1e-3 * r.fs * scale
 	rng := splitmix{state: r.p.Seed ^ 0x6a09e667f3bcc909}
 	prev := 1
 	for i := range lines {
 		u := (float64(i) + rng.float()) / lines
-		want := int(math.Round(lo * math.Pow(hi/lo, u)))
+		want := int(math.Round(lo * detExp(float64(u*lnLineRange))))
 		if want <= prev {
 			want = prev + 1
 		}
@@ -341,7 +353,7 @@ func (r *FDN) makeLengths() {
 	for ch := range r.diffLen {
 		prevD := 1
 		for k := range diffusers {
-			ms := diffMs[k] * (0.9 + 0.2*rng.float())
+			ms := diffMs[k] * (0.9 + float64(0.2*rng.float()))
 			want := int(math.Round(ms * 1e-3 * r.fs))
 			if want <= prevD {
 				want = prevD + 1
@@ -354,6 +366,9 @@ func (r *FDN) makeLengths() {
 		}
 	}
 }
+
+// sizeScale maps Size 0..1 to the factor on the delay-line lengths.
+func sizeScale(size float64) float64 { return 0.15 + float64(0.85*size) }
 
 func reverse4(x uint) uint {
 	return (x&1)<<3 | (x&2)<<1 | (x&4)>>1 | (x&8)>>3
@@ -410,8 +425,8 @@ func (r *FDN) Lengths() [lines]int { return r.length }
 // TailSeconds estimates how long the reverb takes to fall by 100 dB after
 // the input stops: predelay, the longest line, and 100/60 of the RT60.
 func (r *FDN) TailSeconds() float64 {
-	longest := lineMaxMs * 1e-3 * (0.15 + 0.85*r.p.Size)
-	return r.p.PredelayMs*1e-3 + longest + r.p.DecaySec*100.0/60.0
+	longest := lineMaxMs * 1e-3 * sizeScale(r.p.Size)
+	return float64(r.p.PredelayMs*1e-3) + longest + float64(r.p.DecaySec*100.0/60.0)
 }
 
 // Process runs the reverb in place over buf.
