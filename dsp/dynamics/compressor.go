@@ -19,6 +19,26 @@ const (
 	DetectorRMS
 )
 
+// String is the mix-language name of the detector.
+func (d Detector) String() string {
+	if d == DetectorRMS {
+		return "rms"
+	}
+	return "peak"
+}
+
+// ParseDetector maps a mix-language detector name ("peak" or "rms") to a
+// Detector.
+func ParseDetector(name string) (Detector, bool) {
+	switch name {
+	case "peak":
+		return DetectorPeak, true
+	case "rms":
+		return DetectorRMS, true
+	}
+	return DetectorPeak, false
+}
+
 // RMSWindowMS is the RMS detector's averaging time constant in ms (1-1/e
 // convention). With a sine, the mean square ripples at twice the frequency;
 // this window leaves about +-0.35 dB of level ripple at 100 Hz and +-0.035

@@ -43,15 +43,25 @@ func newBallistics(attackMS, releaseMS, fs float64) ballistics {
 	return ballistics{attack: timeCoeff(attackMS, fs), release: timeCoeff(releaseMS, fs)}
 }
 
+// releaseFloorDB ends a release toward zero reduction: below it the
+// reduction is dropped to exactly 0 (a gain error under 1.2e-7, -138 dB).
+// The tail then stops costing a math.Exp per sample about 55 time
+// constants earlier than dsp.Flush alone would, and the gain returns to
+// exactly the makeup gain.
+const releaseFloorDB = 1e-6
+
 // step advances state y by one sample toward x. The remaining distance is
 // flushed so a settled detector sits exactly on x (and exactly on 0 after
 // release), which keeps the idle gain path at exactly unity.
 func (b ballistics) step(y, x float64) float64 {
-	a := b.release
 	if x > y {
-		a = b.attack
+		return x + dsp.Flush(float64(b.attack*(y-x)))
 	}
-	return x + dsp.Flush(float64(a*(y-x)))
+	y = x + dsp.Flush(float64(b.release*(y-x)))
+	if x == 0 && y < releaseFloorDB {
+		return 0
+	}
+	return y
 }
 
 // gainComputer is GMR's static curve (eq. 4) for a downward compressor,
