@@ -83,6 +83,25 @@ func checkMix(m *Mix) hcl.Diagnostics {
 			Subject:  &rng,
 		})
 	}
+	checkEffects := func(owner string, effects []*Effect) {
+		for _, e := range effects {
+			for _, v := range e.Values {
+				if v.Type != TypeRef {
+					continue
+				}
+				checkRef(v.Ref)
+				if v.Ref.Address() == owner {
+					rng := v.Range
+					diags = append(diags, &hcl.Diagnostic{
+						Severity: hcl.DiagError,
+						Summary:  "Sidechain from itself",
+						Detail:   fmt.Sprintf("%s names %s, its own strip. Leave %s out to detect on the strip's own input.", v.Name, owner, v.Name),
+						Subject:  &rng,
+					})
+				}
+			}
+		}
+	}
 	checkStrip := func(st *Strip) {
 		checkRef(st.Output)
 		seenSends := map[string]*Send{}
@@ -103,9 +122,14 @@ func checkMix(m *Mix) hcl.Diagnostics {
 	}
 	for _, t := range m.Tracks {
 		checkStrip(&t.Strip)
+		checkEffects(t.Address(), t.Effects)
 	}
 	for _, b := range m.Buses {
 		checkStrip(&b.Strip)
+		checkEffects(b.Address(), b.Effects)
+	}
+	if m.Master != nil {
+		checkEffects("master", m.Master.Effects)
 	}
 	return diags
 }

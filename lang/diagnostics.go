@@ -42,7 +42,13 @@ func writeDiagnostic(w io.Writer, files map[string]*hcl.File, d *hcl.Diagnostic)
 		if file == nil || file.Bytes == nil {
 			fmt.Fprintf(w, "  on %s:\n\n", where)
 		} else {
-			if block := file.OutermostBlockAtPos(s.Start); block != nil {
+			at := s.Start
+			if nav, ok := file.Nav.(*mappedNav); ok {
+				// The parsed file was rewritten (see expandInline): look
+				// the block up at the rewritten offset.
+				at = hcl.Pos{Byte: nav.m.toRewritten(at.Byte)}
+			}
+			if block := file.OutermostBlockAtPos(at); block != nil {
 				where += ", in " + blockTitle(block)
 			}
 			fmt.Fprintf(w, "  on %s:\n", where)

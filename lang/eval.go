@@ -23,6 +23,9 @@ type scope struct {
 	// be computed. Their error is already reported, so expressions that
 	// use them fail quietly instead of repeating it.
 	failed map[string]bool
+
+	dir   string  // the mix folder, for paths
+	tempo float64 // mix.tempo in BPM, 0 when not set
 }
 
 func newScope() *scope {

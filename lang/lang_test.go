@@ -32,7 +32,8 @@ func TestValidBasic(t *testing.T) {
 	want := &Mix{
 		Filename:   file,
 		Dir:        dir,
-		SampleRate: 44100,
+		SampleRate:  44100,
+		TailSeconds: DefaultTailSeconds,
 		Variables: []*Variable{
 			{Name: "instrumental", Type: cty.Bool, Default: cty.False, Value: cty.False, Source: "default"},
 			{Name: "vocal_level", Type: cty.DynamicPseudoType, Default: cty.NumberIntVal(-3), Value: cty.NumberIntVal(-3), Source: "default"},

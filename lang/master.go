@@ -6,6 +6,7 @@ var masterBlockSchema = &hcl.BodySchema{
 	Attributes: []hcl.AttributeSchema{
 		{Name: "gain"},
 	},
+	Blocks: effectBlocks(),
 }
 
 func decodeMasterBlock(block *hcl.Block, s *scope) (*Master, hcl.Diagnostics) {
@@ -14,5 +15,7 @@ func decodeMasterBlock(block *hcl.Block, s *scope) (*Master, hcl.Diagnostics) {
 	if attr, ok := content.Attributes["gain"]; ok {
 		m.GainDB, diags = appendNum(diags, s, attr, gainRange)
 	}
-	return m, diags
+	effects, d := decodeEffects(content.Blocks, s)
+	m.Effects = effects
+	return m, append(diags, d...)
 }

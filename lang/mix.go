@@ -14,6 +14,8 @@ type Mix struct {
 
 	SampleRate      int // Hz
 	SampleRateRange hcl.Range
+	Tempo           float64 // beats (quarter notes) per minute; 0 when not set
+	TailSeconds     float64 // longest effect tail rendered after the last source ends
 
 	// Variables holds every declared variable with its final value, in
 	// name order.
@@ -108,6 +110,7 @@ type Strip struct {
 	Polarity bool // true inverts the signal
 	Output   Ref  // where the strip's post-fader signal goes
 	Sends    []*Send
+	Effects  []*Effect // the insert chain, in source order
 }
 
 // Track is a track: a source played through a strip.
@@ -147,6 +150,7 @@ func (s *Send) Address(owner string) string { return owner + ".send." + s.To.Nam
 // Master is the master strip: the sum of everything routed to it.
 type Master struct {
 	GainDB    float64
+	Effects   []*Effect
 	DeclRange hcl.Range
 }
 

@@ -13,7 +13,8 @@ import (
 // Parser loads mix files. It keeps every file it has read, so diagnostics
 // can show source snippets: pass Files to hcl.NewDiagnosticTextWriter.
 type Parser struct {
-	p *hclparse.Parser
+	p    *hclparse.Parser
+	maps map[string]*offsetMap // files rewritten by expandInline
 }
 
 // NewParser returns an empty parser.
@@ -43,26 +44,29 @@ var fileSchema = &hcl.BodySchema{
 // nil only when the file could not be read at all; otherwise it holds
 // everything that decoded, alongside the diagnostics for what did not.
 func (p *Parser) LoadMix(filename string, opts Options) (*Mix, hcl.Diagnostics) {
-	f, diags := p.p.ParseHCLFile(filename)
+	f, diags := p.parseFile(filename)
 	if f == nil || diags.HasErrors() && f.Body == nil {
+		fixDiagnostics(diags, p.maps)
 		return nil, diags
 	}
 	if diags.HasErrors() {
 		// A syntax error makes the rest of the file unreliable; report it
 		// alone rather than a cascade of follow-on problems.
+		fixDiagnostics(diags, p.maps)
 		return nil, diags
 	}
 	dir, err := filepath.Abs(filepath.Dir(filename))
 	if err != nil {
 		dir = filepath.Dir(filename)
 	}
-	m := &Mix{Filename: filename, Dir: dir, SampleRate: DefaultSampleRate}
+	m := &Mix{Filename: filename, Dir: dir, SampleRate: DefaultSampleRate, TailSeconds: DefaultTailSeconds}
 
 	content, moreDiags := f.Body.Content(fileSchema)
 	diags = append(diags, moreDiags...)
 
 	// Stage 1: variables and locals, which every other block may use.
 	s := newScope()
+	s.dir = dir
 	var localAttrs []*hcl.Attribute
 	seenVars := map[string]*Variable{}
 	for _, block := range content.Blocks {
@@ -113,17 +117,23 @@ func (p *Parser) LoadMix(filename string, opts Options) (*Mix, hcl.Diagnostics) 
 	_, d := evalLocals(uniqueLocals, s)
 	diags = append(diags, d...)
 
-	// Stage 2: every other block, decoded on its own.
+	// Stage 2: every other block, decoded on its own; the mix block first,
+	// since its tempo gives note values their length.
 	var mixBlock, masterBlock *hcl.Block
 	for _, block := range content.Blocks {
+		if block.Type != "mix" {
+			continue
+		}
+		if mixBlock != nil {
+			diags = append(diags, duplicate("mix", "", mixBlock.DefRange, block))
+			continue
+		}
+		mixBlock = block
+		diags = append(diags, decodeMixBlock(block, s, m)...)
+	}
+	s.tempo = m.Tempo
+	for _, block := range content.Blocks {
 		switch block.Type {
-		case "mix":
-			if mixBlock != nil {
-				diags = append(diags, duplicate("mix", "", mixBlock.DefRange, block))
-				continue
-			}
-			mixBlock = block
-			diags = append(diags, decodeMixBlock(block, s, m)...)
 		case "track":
 			t, d := decodeTrackBlock(block, s, dir)
 			diags = append(diags, d...)
@@ -153,6 +163,16 @@ func (p *Parser) LoadMix(filename string, opts Options) (*Mix, hcl.Diagnostics) 
 
 	// Stage 3: names and references, now that every name is known.
 	diags = append(diags, checkMix(m)...)
+	// Diagnostics from the rewritten file point back at the file as
+	// written; so do the model's ranges, for later stages' diagnostics.
+	var fromFile hcl.Diagnostics
+	for _, d := range diags {
+		if d.Subject != nil && p.maps[d.Subject.Filename] != nil {
+			fromFile = append(fromFile, d)
+		}
+	}
+	fixDiagnostics(fromFile, p.maps)
+	fixModelRanges(m, p.maps)
 	return m, dropQuiet(diags)
 }
 
@@ -214,11 +234,21 @@ func checkName(block *hcl.Block, kind string) hcl.Diagnostics {
 var mixBlockSchema = &hcl.BodySchema{
 	Attributes: []hcl.AttributeSchema{
 		{Name: "sample_rate"},
+		{Name: "tempo"},
+		{Name: "tail"},
 	},
 }
 
-// sampleRateRange is the render rates mixdown accepts.
-var sampleRateRange = numRange{8000, 384000, "Hz"}
+// Ranges and defaults of the mix block's settings.
+var (
+	sampleRateRange = numRange{8000, 384000, "Hz"}
+	tempoRange      = numRange{20, 999, "BPM"}
+	tailRange       = numRange{0, 600, "s"}
+)
+
+// DefaultTailSeconds caps how long effect tails (reverb, delay) ring on
+// after the last source ends, unless mix.tail says otherwise.
+const DefaultTailSeconds = 10
 
 func decodeMixBlock(block *hcl.Block, s *scope, m *Mix) hcl.Diagnostics {
 	content, diags := block.Body.Content(mixBlockSchema)
@@ -231,6 +261,12 @@ func decodeMixBlock(block *hcl.Block, s *scope, m *Mix) hcl.Diagnostics {
 		m.SampleRateRange = attr.Expr.Range()
 	} else {
 		m.SampleRateRange = block.DefRange
+	}
+	if attr, ok := content.Attributes["tempo"]; ok {
+		m.Tempo, diags = appendNum(diags, s, attr, tempoRange)
+	}
+	if attr, ok := content.Attributes["tail"]; ok {
+		m.TailSeconds, diags = appendNum(diags, s, attr, tailRange)
 	}
 	return diags
 }

@@ -18,8 +18,32 @@ var stripAttributes = []hcl.AttributeSchema{
 	{Name: "output"},
 }
 
-var stripBlocks = []hcl.BlockHeaderSchema{
-	{Type: "send"},
+// stripBlocks are the blocks a track or bus body takes: sends and every
+// effect kind.
+var stripBlocks = append([]hcl.BlockHeaderSchema{{Type: "send"}}, effectBlocks()...)
+
+func effectBlocks() []hcl.BlockHeaderSchema {
+	var out []hcl.BlockHeaderSchema
+	for _, k := range EffectKinds() {
+		out = append(out, hcl.BlockHeaderSchema{Type: k})
+	}
+	return out
+}
+
+// decodeEffects decodes the effect blocks among blocks, in source order.
+func decodeEffects(blocks hcl.Blocks, s *scope) ([]*Effect, hcl.Diagnostics) {
+	var diags hcl.Diagnostics
+	var effects []*Effect
+	for _, b := range blocks {
+		spec := LookupEffect(b.Type)
+		if spec == nil {
+			continue
+		}
+		e, d := decodeEffectBlock(b, spec, s)
+		diags = append(diags, d...)
+		effects = append(effects, e)
+	}
+	return effects, append(diags, assignEffectIDs(effects)...)
 }
 
 // decodeStrip reads the controls tracks and buses share from content.
@@ -50,6 +74,9 @@ func decodeStrip(block *hcl.Block, content *hcl.BodyContent, s *scope) (Strip, h
 			st.Output = r
 		}
 	}
+	effects, d := decodeEffects(content.Blocks, s)
+	diags = append(diags, d...)
+	st.Effects = effects
 	for _, b := range content.Blocks {
 		if b.Type != "send" {
 			continue
