@@ -129,7 +129,7 @@ type AttrSpec struct {
 	Whole []float64
 	// Optional attributes have no default and are absent unless set.
 	Optional  bool
-	BoolValue bool     // default for TypeBool
+	BoolValue bool      // default for TypeBool
 	RefKinds  []RefKind // TypeRef
 	Doc       string    // for non-numbers (numbers use Param.Doc)
 }

@@ -54,7 +54,6 @@ func TestInlineBlocks(t *testing.T) {
 	}
 }
 
-
 func FuzzExpandInline(f *testing.F) {
 	for _, seed := range []string{
 		"a { b = 1, c = 2 }\n",

@@ -30,8 +30,8 @@ func TestValidBasic(t *testing.T) {
 	}
 	dir, _ := filepath.Abs(filepath.Join("testdata", "valid"))
 	want := &Mix{
-		Filename:   file,
-		Dir:        dir,
+		Filename:    file,
+		Dir:         dir,
 		SampleRate:  44100,
 		TailSeconds: DefaultTailSeconds,
 		Variables: []*Variable{
