@@ -232,12 +232,12 @@ func (c *Compressor) detect(key [][]float64, g []float64) {
 				if filtered {
 					v = c.hp.tick(ch, v)
 				}
-				s += v * v
+				s += float64(v * v)
 			}
-			s *= invCh
+			s = float64(s * invCh)
 			c.ms = s + dsp.Flush(float64(c.rmsA*(c.ms-s)))
 			if c.ms > kneeStartSq {
-				xL = gc.reduction(math.Log(c.ms) * (dbPerNeper / 2))
+				xL = gc.reduction(float64(math.Log(c.ms) * (dbPerNeper / 2)))
 			}
 		} else {
 			var p float64
@@ -249,7 +249,7 @@ func (c *Compressor) detect(key [][]float64, g []float64) {
 				p = max(p, math.Abs(v))
 			}
 			if p > kneeStart {
-				xL = gc.reduction(math.Log(p) * dbPerNeper)
+				xL = gc.reduction(float64(math.Log(p) * dbPerNeper))
 			}
 		}
 		yL = bal.step(yL, xL)

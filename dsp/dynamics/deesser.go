@@ -146,7 +146,7 @@ func (d *Deesser) Process(buf [][]float64) {
 		}
 		var xL float64
 		if p > d.thrLin {
-			xL = min(math.Log(p)*dbPerNeper-d.threshold, d.maxRed)
+			xL = min(float64(math.Log(p)*dbPerNeper)-d.threshold, d.maxRed)
 		}
 		yL = d.bal.step(yL, xL)
 		g := 1.0

@@ -179,7 +179,11 @@ func checkFinite(t *testing.T, p dsp.Processor, f procFunc, channels int) {
 			dc[ch][i] = 0.7
 		}
 	}
-	for name, sig := range map[string][][]float64{"silence": zeros(channels, n), "+100 dB": hot, "DC": dc} {
+	for _, tc := range []struct {
+		name string
+		sig  [][]float64
+	}{{"silence", zeros(channels, n)}, {"+100 dB", hot}, {"DC", dc}} {
+		name, sig := tc.name, tc.sig
 		p.Reset()
 		out := render(f, sig, nil, []int{512})
 		for ch := range out {

@@ -374,7 +374,7 @@ func (s *limiterStage) computeGain(buf [][]float64, gain []float64) {
 		q := int64(math.Ceil(e * boxScale))
 		sum += q - s.box[boxOut]
 		s.box[boxW] = q
-		g := 1 - float64(sum)*s.invBox
+		g := 1 - float64(float64(sum)*s.invBox)
 		// r of the frame now leaving the delay: the exact bound the ramp
 		// already respects up to rounding.
 		if rc := s.rRing[rOut]; g > rc {
