@@ -165,10 +165,10 @@ func Quantize(x float64, bitDepth int) int32 {
 
 // quantize rounds v half to even and clips it to [lo, hi]. state is 0 for an
 // in-range value, 1 for a clipped finite value, 2 for NaN or ±Inf.
-// RoundToEven is an exact operation (and a single instruction on amd64 and
-// arm64), so the result is the same on every machine.
+// Rounding is exact IEEE arithmetic, so the result is the same on every
+// machine.
 func quantize(v, lo, hi float64) (q float64, state int) {
-	r := math.RoundToEven(v)
+	r := roundHalfEven(v)
 	switch {
 	case r >= lo && r <= hi:
 		return r, 0

@@ -57,7 +57,8 @@ const (
 // decodeFrames converts frames interleaved frames from b (frameBytes bytes
 // each) into dst[ch][off:off+frames]. It returns the number of non-finite
 // float samples, which are replaced by 0.
-func decodeFrames(kind sampleKind, dst [][]float64, off int, b []byte, frames, frameBytes int) (nonFinite int) {
+func decodeFrames(kind sampleKind, dst [][]float64, off int, b []byte, frames, frameBytes int) int {
+	bad := 0
 	switch kind {
 	case kindU8:
 		for ch := range dst {
@@ -73,7 +74,8 @@ func decodeFrames(kind sampleKind, dst [][]float64, off int, b []byte, frames, f
 			d := dst[ch][off : off+frames]
 			j := ch * 2
 			for i := range d {
-				d[i] = float64(int16(binary.LittleEndian.Uint16(b[j:]))) * inv16
+				s := b[j : j+2]
+				d[i] = float64(int16(uint16(s[0])|uint16(s[1])<<8)) * inv16
 				j += frameBytes
 			}
 		}
@@ -95,7 +97,7 @@ func decodeFrames(kind sampleKind, dst [][]float64, off int, b []byte, frames, f
 			d := dst[ch][off : off+frames]
 			j := ch * 4
 			for i := range d {
-				d[i] = float64(int32(binary.LittleEndian.Uint32(b[j:]))) * inv32
+				d[i] = float64(int32(binary.LittleEndian.Uint32(b[j:j+4]))) * inv32
 				j += frameBytes
 			}
 		}
@@ -104,10 +106,10 @@ func decodeFrames(kind sampleKind, dst [][]float64, off int, b []byte, frames, f
 			d := dst[ch][off : off+frames]
 			j := ch * 4
 			for i := range d {
-				v := float64(math.Float32frombits(binary.LittleEndian.Uint32(b[j:])))
+				v := float64(math.Float32frombits(binary.LittleEndian.Uint32(b[j : j+4])))
 				if v-v != 0 { // NaN or ±Inf
 					v = 0
-					nonFinite++
+					bad++
 				}
 				d[i] = v
 				j += frameBytes
@@ -118,33 +120,33 @@ func decodeFrames(kind sampleKind, dst [][]float64, off int, b []byte, frames, f
 			d := dst[ch][off : off+frames]
 			j := ch * 8
 			for i := range d {
-				v := math.Float64frombits(binary.LittleEndian.Uint64(b[j:]))
+				v := math.Float64frombits(binary.LittleEndian.Uint64(b[j : j+8]))
 				if v-v != 0 {
 					v = 0
-					nonFinite++
+					bad++
 				}
 				d[i] = v
 				j += frameBytes
 			}
 		}
 	}
-	return nonFinite
+	return bad
 }
 
 // encodeFrames converts src[ch][off:off+frames] into frames interleaved
 // frames in b. It returns how many finite samples were clipped and how many
 // were NaN or ±Inf (written as 0 and as the extreme value respectively).
 func encodeFrames(kind sampleKind, b []byte, src [][]float64, off, frames, frameBytes int) (clipped, nonFinite int) {
-	var bad [3]int // indexed by quantize's state; [0] unused
+	var bad [3]int // indexed by quantize's state
 	switch kind {
 	case kindU8:
 		for ch := range src {
 			s := src[ch][off : off+frames]
 			j := ch
 			for _, x := range s {
-				v, st := quantize(x*(1<<7), -(1 << 7), 1<<7-1)
-				if st != 0 {
-					bad[st]++
+				v := roundHalfEven(float64(x * (1 << 7)))
+				if !(v >= -(1<<7) && v <= 1<<7-1) {
+					v = clipRounded(v, -(1 << 7), 1<<7-1, &bad)
 				}
 				b[j] = byte(int(v) + 128)
 				j += frameBytes
@@ -155,11 +157,11 @@ func encodeFrames(kind sampleKind, b []byte, src [][]float64, off, frames, frame
 			s := src[ch][off : off+frames]
 			j := ch * 2
 			for _, x := range s {
-				v, st := quantize(x*(1<<15), -(1 << 15), 1<<15-1)
-				if st != 0 {
-					bad[st]++
+				v := roundHalfEven(float64(x * (1 << 15)))
+				if !(v >= -(1<<15) && v <= 1<<15-1) {
+					v = clipRounded(v, -(1 << 15), 1<<15-1, &bad)
 				}
-				binary.LittleEndian.PutUint16(b[j:], uint16(int16(v)))
+				binary.LittleEndian.PutUint16(b[j:j+2], uint16(int16(v)))
 				j += frameBytes
 			}
 		}
@@ -168,9 +170,9 @@ func encodeFrames(kind sampleKind, b []byte, src [][]float64, off, frames, frame
 			s := src[ch][off : off+frames]
 			j := ch * 3
 			for _, x := range s {
-				v, st := quantize(x*(1<<23), -(1 << 23), 1<<23-1)
-				if st != 0 {
-					bad[st]++
+				v := roundHalfEven(float64(x * (1 << 23)))
+				if !(v >= -(1<<23) && v <= 1<<23-1) {
+					v = clipRounded(v, -(1 << 23), 1<<23-1, &bad)
 				}
 				u := uint32(int32(v))
 				d := b[j : j+3]
@@ -185,11 +187,11 @@ func encodeFrames(kind sampleKind, b []byte, src [][]float64, off, frames, frame
 			s := src[ch][off : off+frames]
 			j := ch * 4
 			for _, x := range s {
-				v, st := quantize(x*(1<<31), -(1 << 31), 1<<31-1)
-				if st != 0 {
-					bad[st]++
+				v := roundHalfEven(float64(x * (1 << 31)))
+				if !(v >= -(1<<31) && v <= 1<<31-1) {
+					v = clipRounded(v, -(1 << 31), 1<<31-1, &bad)
 				}
-				binary.LittleEndian.PutUint32(b[j:], uint32(int32(v)))
+				binary.LittleEndian.PutUint32(b[j:j+4], uint32(int32(v)))
 				j += frameBytes
 			}
 		}
@@ -201,7 +203,7 @@ func encodeFrames(kind sampleKind, b []byte, src [][]float64, off, frames, frame
 				if !(x >= -math.MaxFloat32 && x <= math.MaxFloat32) {
 					x = clampFloat(x, math.MaxFloat32, &bad)
 				}
-				binary.LittleEndian.PutUint32(b[j:], math.Float32bits(float32(x)))
+				binary.LittleEndian.PutUint32(b[j:j+4], math.Float32bits(float32(x)))
 				j += frameBytes
 			}
 		}
@@ -213,12 +215,34 @@ func encodeFrames(kind sampleKind, b []byte, src [][]float64, off, frames, frame
 				if x-x != 0 {
 					x = clampFloat(x, math.MaxFloat64, &bad)
 				}
-				binary.LittleEndian.PutUint64(b[j:], math.Float64bits(x))
+				binary.LittleEndian.PutUint64(b[j:j+8], math.Float64bits(x))
 				j += frameBytes
 			}
 		}
 	}
 	return bad[1], bad[2]
+}
+
+// roundHalfEven rounds y to the nearest integer, ties to even, exactly as
+// math.RoundToEven does for |y| < 2^51; larger magnitudes (far outside any
+// sample range) may come back unrounded, still out of range, and NaN stays
+// NaN, so the clip that follows treats them alike. Adding 1.5*2^52 moves y
+// into the binade where the spacing of doubles is 1, so the IEEE addition
+// itself rounds (Go always rounds to nearest, ties to even); subtracting
+// it again is exact. Half the cost of math.RoundToEven on GOAMD64=v1,
+// which checks for SSE4.1 on every call. x*scale is exact for the power-of-
+// two scales used here, so no FMA can change the result.
+func roundHalfEven(y float64) float64 {
+	const magic = 0x1.8p52
+	return (y + magic) - magic
+}
+
+// clipRounded handles the rare rounded integer sample outside [lo, hi]:
+// kept out of line so the hot loops stay small.
+func clipRounded(v, lo, hi float64, bad *[3]int) float64 {
+	q, st := quantize(v, lo, hi)
+	bad[st]++
+	return q
 }
 
 // clampFloat handles the rare out-of-range float sample: NaN becomes 0,

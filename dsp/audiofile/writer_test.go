@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -415,6 +416,36 @@ func assertNoTemps(t *testing.T, dir string) {
 	for _, e := range ents {
 		if strings.Contains(e.Name(), ".tmp-") {
 			t.Errorf("temporary file left behind: %s", e.Name())
+		}
+	}
+}
+
+// TestRoundHalfEven: the fast rounding equals math.RoundToEven wherever a
+// sample can land, and anything it leaves unrounded is out of every range.
+func TestRoundHalfEven(t *testing.T) {
+	check := func(y float64) {
+		got, want := roundHalfEven(y), math.RoundToEven(y)
+		if math.Abs(y) < 1<<51 && got != want {
+			t.Fatalf("roundHalfEven(%v) = %v, want %v", y, got, want)
+		}
+		if math.Abs(y) >= 1<<51 && !(math.Abs(got) >= 1<<50) {
+			t.Fatalf("roundHalfEven(%v) = %v: a huge value came back in range", y, got)
+		}
+	}
+	for _, y := range []float64{0, math.Copysign(0, -1), 0.5, -0.5, 1.5, -1.5, 2.5, -2.5, 0.49999999999999994,
+		32767.5, -32768.5, 8388607.5, 2147483647.5, -2147483648.5, 1<<51 - 0.5, -(1<<51 - 0.5), 1 << 51, 1 << 52, 1e300, -1e300,
+		math.SmallestNonzeroFloat64, math.Inf(1), math.Inf(-1)} {
+		check(y)
+	}
+	if !math.IsNaN(roundHalfEven(math.NaN())) {
+		t.Fatal("NaN not preserved")
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 200000 {
+		x := (rng.Float64()*2 - 1) * 1.1
+		for _, s := range []float64{1 << 7, 1 << 15, 1 << 23, 1 << 31} {
+			check(x * s)
+			check(math.Floor(x*s) + 0.5) // exact ties
 		}
 	}
 }
