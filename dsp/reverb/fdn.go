@@ -422,11 +422,13 @@ func (s *splitmix) float() float64 { return float64(s.next()>>11) / (1 << 53) }
 // documentation).
 func (r *FDN) Lengths() [lines]int { return r.length }
 
-// TailSeconds estimates how long the reverb takes to fall by 100 dB after
-// the input stops: predelay, the longest line, and 100/60 of the RT60.
+// TailSeconds estimates how long the reverb takes to fall 100 dB below its
+// peak after the input stops: predelay, the longest line, and 110/60 of the
+// RT60 (the extra 10 dB covers the early peak standing above the decay
+// envelope).
 func (r *FDN) TailSeconds() float64 {
 	longest := lineMaxMs * 1e-3 * sizeScale(r.p.Size)
-	return float64(r.p.PredelayMs*1e-3) + longest + float64(r.p.DecaySec*100.0/60.0)
+	return float64(r.p.PredelayMs*1e-3) + longest + float64(r.p.DecaySec*110.0/60.0)
 }
 
 // Process runs the reverb in place over buf.

@@ -331,3 +331,34 @@ func BenchmarkFDN(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/512/2, "ns/sample/ch")
 }
+
+// TestFDNTailSeconds: after TailSeconds the impulse response stays below
+// -100 dB of its peak.
+func TestFDNTailSeconds(t *testing.T) {
+	const fs = 48000.0
+	for _, p := range []Params{
+		{DecaySec: 0.5, Size: 0, Mix: 1, Width: 1},
+		{DecaySec: 2, Size: 1, PredelayMs: 100, Damping: 0.5, Mix: 1, Width: 1},
+		{DecaySec: 0.1, Size: 1, Mix: 1, Width: 1},
+		{DecaySec: 6, Size: 0.3, Mix: 1, Width: 0.5},
+	} {
+		r := prepared(p, fs, 2)
+		tail := r.TailSeconds()
+		h := impulseResponse(r, 2, tail+0.5)
+		var peak, after float64
+		for ch := range h {
+			for i, v := range h[ch] {
+				if float64(i) < tail*fs {
+					peak = math.Max(peak, math.Abs(v))
+				} else {
+					after = math.Max(after, math.Abs(v))
+				}
+			}
+		}
+		db := 20 * math.Log10(after/peak)
+		t.Logf("decay %.1f size %.1f: %.1f dB after TailSeconds %.2f s", p.DecaySec, p.Size, db, tail)
+		if db > -100 {
+			t.Errorf("decay %.1f size %.1f: after TailSeconds %.2f s the output is %.1f dB of its peak, want < -100", p.DecaySec, p.Size, tail, db)
+		}
+	}
+}
