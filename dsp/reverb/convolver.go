@@ -78,7 +78,14 @@ type convChannel struct {
 //
 // Output is identical for any host block size: all work is scheduled by
 // the number of samples since Reset. The partition sizes depend only on the
-// IR length.
+// IR length. Each stage does its FFT work in one burst when its block
+// completes (every 4096 samples for the largest), which suits an offline
+// renderer; a real-time host would want that work spread out.
+//
+// Cost, 3 s stereo IR at 48 kHz: about 3 times the FDN per sample and
+// channel; memory about 2*16*IR-length bytes per channel for the spectra
+// and delay lines (about 5 MB per channel for 3 s). The convolution is not
+// safe for concurrent use (stages share FFT scratch).
 type Convolver struct {
 	mix      float64
 	ir       [][]float64 // copies, padded to the same length
