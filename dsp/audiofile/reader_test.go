@@ -186,6 +186,11 @@ func TestReadChunkLayout(t *testing.T) {
 			return f[:len(f)-1] // RIFF size now one more than the file holds
 		}()},
 		{"second data chunk ignored", riffWave(chunk("fmt ", fmtStd(tagPCM, 1, 8000, 8)), chunk("data", pcm8), chunk("data", []byte{1, 2, 3, 4}))},
+		{"RIFF size too small", func() []byte {
+			f := riffWave(chunk("fmt ", fmtStd(tagPCM, 1, 8000, 8)), chunk("data", pcm8))
+			le.PutUint32(f[4:], 4+24) // covers fmt only
+			return f
+		}()},
 		{"trailing garbage after RIFF", append(riffWave(chunk("fmt ", fmtStd(tagPCM, 1, 8000, 8)), chunk("data", pcm8)), "garbage!"...)},
 	}
 	for _, c := range cases {

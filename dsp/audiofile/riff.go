@@ -15,8 +15,12 @@ import (
 //   - accepts chunks in any order (a data chunk before fmt included, as
 //     ffmpeg does for seekable input), skips unknown chunks, and honours
 //     the pad byte after odd-sized chunks;
-//   - tolerates a missing pad byte after the last chunk and a trailing
-//     partial frame in the data chunk (ignored), both common and harmless.
+//   - tolerates a missing pad byte after the last chunk, a RIFF size that
+//     is too small, trailing bytes after the RIFF chunk and a trailing
+//     partial frame in the data chunk (ignored): all seen in the wild and
+//     harmless. A RIFF or chunk size beyond the end of the file is an
+//     error, so truncated files and streamed WAVs whose sizes were never
+//     filled in (0xFFFFFFFF) are reported rather than guessed at.
 
 // WAVE format tags.
 const (
@@ -98,14 +102,14 @@ func parseHeader(rs io.ReadSeeker, name string) (header, error) {
 	if riffSize < 4 {
 		return h, formatErr(name, "RIFF header declares a size of %d bytes, too small to hold anything", riffSize)
 	}
-	end := 8 + riffSize
-	if end > size {
-		// One byte over is a writer that forgot the last pad byte.
-		if end > size+1 {
-			return h, formatErr(name, "RIFF header declares %d bytes but the file has only %d (truncated file?)", end, size)
-		}
-		end = size
+	// A RIFF size beyond the file means truncation (one byte over is a
+	// writer that forgot the last pad byte). One that is too small is a
+	// writer that did not update it; the chunks are then bounded by the
+	// real file length instead, which is all safety needs.
+	if riffEnd := 8 + riffSize; riffEnd > size+1 {
+		return h, formatErr(name, "RIFF header declares %d bytes but the file has only %d (truncated file?)", riffEnd, size)
 	}
+	end := size
 
 	var (
 		haveFmt, haveData bool
