@@ -25,14 +25,21 @@
 //	3       23   0..0.5 fs      8.5e-5 dB   3.5 fs..4 fs      100.2 dB
 //	4       23   0..0.5 fs      5.6e-5 dB   7.5 fs..8 fs      103.9 dB
 //
+// Measured on the whole chain (TestImageRejection, TestAliasRejection):
+// images of pass-band tones at 2x/4x/8x/16x are at most -124.0, -101.3,
+// -99.7, -99.5 dB (stage contributions add slightly), and a tone anywhere
+// above the base Nyquist comes back at most -101.6, -100.2, -100.2,
+// -102.7 dB after decimation.
+//
 // A round trip (Up then Down) delays by Latency base-rate samples, an
 // integer: stage 1 has odd length, and a short pure delay at the top rate
 // pads the half-bands' fractional delays up to a whole base sample. For
 // 2x, 4x, 8x, 16x the latency is 129, 140, 143, 144 samples.
 //
 // Processing allocates nothing, and sums products in a fixed order with
-// rounded products (no FMA), so output is bit-identical on every machine
-// and for every block size.
+// rounded products (no FMA); the design uses portable sin/cos and linear
+// thresholds. Output is bit-identical for every block size, and should be
+// on every machine (TestGolden pins the bits).
 package oversample
 
 import "sync"
