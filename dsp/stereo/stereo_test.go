@@ -247,3 +247,20 @@ func BenchmarkStereo(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/1024/2, "ns/sample")
 }
+
+// TestGolden pins the exact output bits (see dsp/eq's TestGolden).
+func TestGolden(t *testing.T) {
+	s := prepared(Params{Width: 1.3, MonoBelowHz: 137}, 2)
+	l, r := render(s, noise(8192, 5), noise(8192, 6), 4096)
+	h := uint64(14695981039346656037)
+	for _, ch := range [][]float64{l, r} {
+		for _, v := range ch {
+			h ^= math.Float64bits(v)
+			h *= 1099511628211
+		}
+	}
+	const want = 0x2110e628dc88a905
+	if h != want {
+		t.Errorf("output hash %#x, want %#x", h, uint64(want))
+	}
+}
