@@ -14,10 +14,12 @@ const writeBufBytes = 256 << 10
 // over the path. A Writer that failed or was aborted leaves no file and
 // does not touch an existing file at the path.
 //
-// Layout written, chosen so that ffmpeg, sox, libsndfile and the Windows
-// and macOS system players read the file without complaint (checked with
-// sox 14.4.2, which writes the same layouts except that it also uses
-// EXTENSIBLE for 24/32-bit stereo):
+// Layout written: the conservative choices of the WAV spec, checked by
+// hand with sox 14.4.2 (integer layouts read back sample-exact, float
+// ones to sox's 32-bit internal precision; sox itself writes the same
+// layouts except that it also uses EXTENSIBLE for 24/32-bit stereo) and
+// Python's wave module (the plain PCM ones). ffmpeg was not available to
+// check; its reader accepts all of these forms.
 //   - integer, 1 or 2 channels: WAVE_FORMAT_PCM, 16-byte fmt chunk (the
 //     canonical 44-byte header), read by everything including old tools
 //     and Python's wave module before 3.12, which reject EXTENSIBLE;
