@@ -73,25 +73,44 @@ func (p *Interpolator) Reset() { *p = Interpolator{} }
 // also the exact delay of the input sample PeakAbs includes.
 func (p *Interpolator) Latency() int { return LatencySamples }
 
+// folded holds the symmetric prototype folded in half: phase 3 is phase 0
+// reversed and phase 2 is phase 1 reversed, so with u = w[k] + w[11-k] and
+// v = w[k] - w[11-k] (k < 6),
+//
+//	y0 + y3 = sum (c0[k] + c0[11-k]) u,  y0 - y3 = sum (c0[k] - c0[11-k]) v
+//
+// and likewise for phases 1 and 2: 24 multiplications instead of 48. The
+// coefficients are multiples of 2^-16, so the folded sums and differences
+// are exact.
+var folded = func() (f [4][Taps / 2]float64) {
+	for k := range Taps / 2 {
+		f[0][k] = Coefficients[0][k] + Coefficients[0][Taps-1-k]
+		f[1][k] = Coefficients[0][k] - Coefficients[0][Taps-1-k]
+		f[2][k] = Coefficients[1][k] + Coefficients[1][Taps-1-k]
+		f[3][k] = Coefficients[1][k] - Coefficients[1][Taps-1-k]
+	}
+	return f
+}()
+
 // Next pushes one input sample x[n] and returns the four interpolated
-// values at times n-6+1/8, n-6+3/8, n-6+5/8, n-6+7/8. Each is the phase's
-// 12 products summed in tap order, so results are identical on every
+// values at times n-6+1/8, n-6+3/8, n-6+5/8, n-6+7/8. They are computed
+// with the folded form above, summed in a fixed order, with every product
+// rounded explicitly (no FMA), so results are identical on every
 // architecture.
 func (p *Interpolator) Next(x float64) (y [Phases]float64) {
 	p.push(x)
 	w := (*[Taps]float64)(p.hist[p.pos : p.pos+Taps])
-	c0, c1, c2, c3 := &Coefficients[0], &Coefficients[1], &Coefficients[2], &Coefficients[3]
-	var a0, a1, a2, a3 float64
-	for k := range Taps {
-		v := w[k]
-		// float64(...) forces rounding of each product: no FMA, so the
-		// result is the same on every architecture.
-		a0 += float64(c0[k] * v)
-		a1 += float64(c1[k] * v)
-		a2 += float64(c2[k] * v)
-		a3 += float64(c3[k] * v)
+	f0, f1, f2, f3 := &folded[0], &folded[1], &folded[2], &folded[3]
+	var s03, d03, s12, d12 float64
+	for k := range Taps / 2 {
+		u := w[k] + w[Taps-1-k]
+		v := w[k] - w[Taps-1-k]
+		s03 += float64(f0[k] * u)
+		d03 += float64(f1[k] * v)
+		s12 += float64(f2[k] * u)
+		d12 += float64(f3[k] * v)
 	}
-	return [Phases]float64{a0, a1, a2, a3}
+	return [Phases]float64{(s03 + d03) * 0.5, (s12 + d12) * 0.5, (s12 - d12) * 0.5, (s03 - d03) * 0.5}
 }
 
 // PeakAbs pushes x[n] and returns the largest absolute value among x[n-6]
