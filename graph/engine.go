@@ -18,62 +18,81 @@ import (
 // not depend on it; tests drive other sizes through Options.
 const DefaultBlockSize = 1024
 
+// silenceThreshold is -100 dBFS: a tail has ended once the master stays
+// below it.
+const silenceThreshold = 1e-5
+
 // Options tune a render without changing its output.
 type Options struct {
 	BlockSize int // frames per internal block; 0 means DefaultBlockSize
-	Workers   int // goroutines for tracks; 0 means GOMAXPROCS
+	Workers   int // goroutines per level; 0 means GOMAXPROCS
 }
 
 // Engine renders a graph block by block. It owns every buffer the render
 // needs, sized once in NewEngine: memory does not grow with the song.
+//
+// Internally the engine runs "raw" blocks through the graph: every level
+// of nodes in turn, each level's nodes in parallel, then the master. The
+// master's raw stream is late by the graph's total latency (lookaheads,
+// oversampling filters), so the engine drops that many frames at the start
+// and renders as many more at the end: the output lines up with the
+// sources to the sample. After the last source ends, the effect tails are
+// rendered until the master falls silent (see Graph.TailHoldFrames).
 type Engine struct {
 	g         *Graph
 	blockSize int
-	pos       int64 // frames rendered so far
 
-	tracks []*trackState
-	buses  []*busState
-	// inputs[d] lists what is summed into destination d, in a fixed order;
-	// the master is the last destination.
-	inputs     [][]contribution
-	master     [][]float64 // 2 x blockSize
-	masterView [][]float64 // the valid part of master, returned by Next
+	nodes  []*nodeState   // tracks (source order), then buses (Graph.Buses order)
+	levels [][]*nodeState // active nodes by level
+	master *nodeState
+	pool   *pool
 
-	pool *pool
+	latency int64 // master output latency, frames
+	raw     int64 // raw frames rendered
+
+	// Output staging: blocks of the timeline ready to hand out.
+	out     [][]float64 // 2 x blockSize view handed out by Next
+	tail    *tailBuffer
+	pending [][]float64 // the part of the last raw block still to hand out
+	done    bool
 }
 
 // contribution is one signal summed into a bus or the master.
 type contribution struct {
-	src  [][]float64 // a strip's out or pre buffer
-	gain float64     // linear; 1 for a main output
+	src   [][]float64 // a node's out or pre buffer (stereo)
+	gain  float64     // linear; 1 for a main output
+	delay *delayLine  // latency compensation, or nil
 }
 
-// stripState is the running state shared by tracks and buses.
-type stripState struct {
-	chans      int
-	buf        [][]float64 // chans x block: input, then through the chain
-	pre        [][]float64 // 2 x block: pre-fader, for pre-fader sends
-	out        [][]float64 // 2 x block: post-fader and pan
-	gainL      float64     // fader times pan, per side
-	gainR      float64
-	preL, preR float64 // mono placed at centre for pre-fader sends
-	polarity   bool
-	needPre    bool
-	procs      []dsp.Processor
-	view       [][]float64 // chans: reused sub-block views, so no block allocates
-}
+// nodeState is the running state of a track, bus or the master.
+type nodeState struct {
+	address string
+	track   *Track
+	chans   int
+	buf     [][]float64 // chans x block: input, then through the chain
+	view    [][]float64 // reused sub-block views, so no block allocates
+	pre     [][]float64 // 2 x block: post-effects, pre-fader (pre sends, sidechain keys)
+	out     [][]float64 // 2 x block: post-fader and pan
+	gainL   float64     // fader times pan, per side
+	gainR   float64
+	preL    float64 // a mono signal placed at centre, for pre
+	preR    float64
+	invert  bool
+	needPre bool
+	procs   []dsp.Processor
+	keys    []keyedProc // processors that listen to another node
+	inputs  []contribution
+	latency int64 // of this node's out and pre, relative to the sources
 
-type trackState struct {
-	stripState
-	t      *Track
-	r      *audiofile.Reader
-	frames int64 // source length
+	reader *audiofile.Reader
 	err    error
 }
 
-type busState struct {
-	stripState
-	b *Bus
+type keyedProc struct {
+	p    dsp.KeyedProcessor
+	at   int         // index in procs
+	key  [][]float64 // the key node's pre buffer
+	view [][]float64 // its valid part, reused so no block allocates
 }
 
 // NewEngine opens every active source and allocates the render's buffers.
@@ -82,43 +101,190 @@ func NewEngine(g *Graph, opts Options) (*Engine, error) {
 	if bs <= 0 {
 		bs = DefaultBlockSize
 	}
-	e := &Engine{g: g, blockSize: bs, master: alloc(2, bs), masterView: make([][]float64, 2)}
-	e.inputs = make([][]contribution, len(g.Buses)+1)
-
-	for _, t := range g.Tracks {
-		if !t.Active {
-			continue
-		}
-		ts := &trackState{t: t, frames: t.Source.Frames}
-		ts.init(t.Channels(), bs, &t.Strip)
-		r, err := audiofile.Open(t.Model.SourcePath)
-		if err != nil {
+	e := &Engine{g: g, blockSize: bs, out: make([][]float64, 2)}
+	ok := false
+	defer func() {
+		if !ok {
 			e.Close()
-			return nil, fmt.Errorf("%s: %w", t.Address, err)
 		}
-		ts.r = r
-		e.tracks = append(e.tracks, ts)
-		e.route(&ts.stripState, &t.Strip)
+	}()
+	rate := float64(g.SampleRate)
+
+	// Nodes and their chains.
+	for _, t := range g.Tracks {
+		n := newNode(t.Address, t.Channels(), bs, &t.Strip)
+		n.track = t
+		e.nodes = append(e.nodes, n)
 	}
 	for _, b := range g.Buses {
-		bst := &busState{b: b}
-		bst.init(2, bs, &b.Strip)
-		e.buses = append(e.buses, bst)
+		e.nodes = append(e.nodes, newNode(b.Address, 2, bs, &b.Strip))
 	}
-	for _, bst := range e.buses {
-		if bst.b.Active {
-			e.route(&bst.stripState, &bst.b.Strip)
+	e.master = newNode("master", 2, bs, &Strip{GainDB: g.Master.GainDB, Effects: g.Master.Effects})
+	keyNode := func(r *NodeRef) *nodeState {
+		if r.Track >= 0 {
+			return e.nodes[r.Track]
+		}
+		return e.nodes[len(g.Tracks)+r.Bus]
+	}
+	allEffects := func(i int) []*Effect {
+		if i < len(g.Tracks) {
+			return g.Tracks[i].Effects
+		}
+		return g.Buses[i-len(g.Tracks)].Effects
+	}
+	// A node that keys a sidechain is processed even when it is muted
+	// (a muted trigger track is a common key); it just contributes nothing.
+	isKey := make(map[*nodeState]bool)
+	markKeys := func(effects []*Effect) {
+		for _, fx := range effects {
+			if fx.Key != nil {
+				keyNode(fx.Key).needPre = true
+				isKey[keyNode(fx.Key)] = true
+			}
 		}
 	}
+	for i := range e.nodes {
+		markKeys(allEffects(i))
+	}
+	markKeys(g.Master.Effects)
+	setup := func(n *nodeState, effects []*Effect) error {
+		if n.needPre && n.pre == nil {
+			n.pre = alloc(2, bs)
+		}
+		for _, fx := range effects {
+			p, err := newProcessor(fx, dsp.Spec{SampleRate: rate, MaxBlock: bs, Channels: n.chans})
+			if err != nil {
+				return err
+			}
+			if fx.Key != nil {
+				kp, isKeyed := p.(dsp.KeyedProcessor)
+				if !isKeyed {
+					return fmt.Errorf("%s: this effect cannot take a sidechain", fx.Address)
+				}
+				if c, ok := p.(interface{ PrepareKey(int) }); ok {
+					c.PrepareKey(2)
+				}
+				n.keys = append(n.keys, keyedProc{p: kp, at: len(n.procs), key: keyNode(fx.Key).pre, view: make([][]float64, 2)})
+			}
+			n.procs = append(n.procs, p)
+		}
+		return nil
+	}
+	for i, n := range e.nodes {
+		if err := setup(n, allEffects(i)); err != nil {
+			return nil, err
+		}
+	}
+	if err := setup(e.master, g.Master.Effects); err != nil {
+		return nil, err
+	}
 
+	// Routing, in the fixed summing order, with latency compensation.
+	active := func(i int) bool {
+		if i < len(g.Tracks) {
+			return g.Tracks[i].Active
+		}
+		return g.Buses[i-len(g.Tracks)].Active
+	}
+	strips := func(i int) *Strip {
+		if i < len(g.Tracks) {
+			return &g.Tracks[i].Strip
+		}
+		return &g.Buses[i-len(g.Tracks)].Strip
+	}
+	dest := func(d int) *nodeState {
+		if d == ToMaster {
+			return e.master
+		}
+		return e.nodes[len(g.Tracks)+d]
+	}
+	for i, n := range e.nodes {
+		if !active(i) {
+			continue
+		}
+		st := strips(i)
+		dest(st.Dest).inputs = append(dest(st.Dest).inputs, contribution{src: n.out, gain: 1})
+		for _, s := range st.Sends {
+			src := n.out
+			if s.PreFader {
+				src = n.pre
+			}
+			d := dest(s.Dest)
+			d.inputs = append(d.inputs, contribution{src: src, gain: dsp.DBToGain(s.LevelDB)})
+		}
+	}
+	// Latencies, in node order: every node's inputs come from nodes
+	// earlier in their level order, so walk the levels.
+	srcLatency := map[*[]float64]int64{}
+	chain := func(n *nodeState) int64 {
+		var l int64
+		for _, p := range n.procs {
+			l += int64(p.Latency())
+		}
+		return l
+	}
+	compensate := func(n *nodeState) {
+		var in int64
+		for _, c := range n.inputs {
+			in = max(in, srcLatency[&c.src[0]])
+		}
+		for k := range n.inputs {
+			c := &n.inputs[k]
+			if d := in - srcLatency[&c.src[0]]; d > 0 {
+				c.delay = newDelayLine(2, int(d), bs)
+			}
+		}
+		n.latency = in + chain(n)
+		srcLatency[&n.out[0]] = n.latency
+		if n.pre != nil {
+			srcLatency[&n.pre[0]] = n.latency
+		}
+	}
+	for _, level := range g.Levels {
+		var nodes []*nodeState
+		for _, r := range level {
+			i := r.Track
+			if i < 0 {
+				i = len(g.Tracks) + r.Bus
+			}
+			if !active(i) && !isKey[e.nodes[i]] {
+				continue
+			}
+			compensate(e.nodes[i])
+			nodes = append(nodes, e.nodes[i])
+		}
+		if len(nodes) > 0 {
+			e.levels = append(e.levels, nodes)
+		}
+	}
+	compensate(e.master)
+	e.latency = e.master.latency
+
+	// Sources last, so a failure above leaves no file open.
+	for _, n := range e.nodes {
+		if n.track == nil || !n.track.Active && !isKey[n] {
+			continue
+		}
+		r, err := audiofile.Open(n.track.Model.SourcePath)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", n.address, err)
+		}
+		n.reader = r
+	}
+
+	e.tail = newTailBuffer(g, bs)
 	workers := opts.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	workers = min(workers, len(e.tracks))
-	if workers > 1 {
-		e.pool = newPool(workers, e.tracks)
+	widest := 0
+	for _, l := range e.levels {
+		widest = max(widest, len(l))
 	}
+	if workers = min(workers, widest); workers > 1 {
+		e.pool = newPool(workers)
+	}
+	ok = true
 	return e, nil
 }
 
@@ -130,100 +296,114 @@ func alloc(chans, n int) [][]float64 {
 	return buf
 }
 
-func (s *stripState) init(chans, bs int, st *Strip) {
-	s.chans = chans
-	s.buf = alloc(chans, bs)
-	s.view = make([][]float64, chans)
-	s.out = alloc(2, bs)
-	s.polarity = st.Polarity
+func newNode(address string, chans, bs int, st *Strip) *nodeState {
+	n := &nodeState{address: address, chans: chans}
+	n.buf = alloc(chans, bs)
+	n.view = make([][]float64, chans)
+	n.out = alloc(2, bs)
+	n.invert = st.Polarity
 	fader := dsp.DBToGain(st.GainDB)
 	pl, pr := PanGains(st.Pan, chans == 2)
-	s.gainL, s.gainR = fader*pl, fader*pr
-	s.preL, s.preR = 1, 1
+	n.gainL, n.gainR = fader*pl, fader*pr
+	n.preL, n.preR = 1, 1
 	if chans == 1 {
-		s.preL, s.preR = PanGains(0, false)
+		n.preL, n.preR = PanGains(0, false)
 	}
 	for _, send := range st.Sends {
-		if send.PreFader {
-			s.needPre = true
-		}
+		n.needPre = n.needPre || send.PreFader
 	}
-	if s.needPre {
-		s.pre = alloc(2, bs)
-	}
+	return n
 }
 
-// route registers a strip's main output and sends with their destinations.
-func (e *Engine) route(s *stripState, st *Strip) {
-	dest := func(d int) int {
-		if d == ToMaster {
-			return len(e.g.Buses)
-		}
-		return d
-	}
-	e.inputs[dest(st.Dest)] = append(e.inputs[dest(st.Dest)], contribution{src: s.out, gain: 1})
-	for _, send := range st.Sends {
-		src := s.out
-		if send.PreFader {
-			src = s.pre
-		}
-		e.inputs[send.Dest] = append(e.inputs[send.Dest], contribution{src: src, gain: dsp.DBToGain(send.LevelDB)})
-	}
-}
+// Latency is the graph's total latency, which the engine compensates.
+func (e *Engine) Latency() int64 { return e.latency }
 
-// Frames is the render's length in frames.
-func (e *Engine) Frames() int64 { return e.g.Frames }
-
-// Next renders the next block of the master and returns it as planar
-// stereo, valid until the next call. It returns io.EOF after the last block.
+// Next returns the next block of the rendered master as planar stereo,
+// valid until the next call, and io.EOF after the last one. The output
+// starts at the sources' first sample and runs to the end of the tails.
 func (e *Engine) Next(ctx context.Context) ([][]float64, error) {
-	if e.pos >= e.g.Frames {
-		return nil, io.EOF
+	for {
+		if len(e.pending) > 0 && len(e.pending[0]) > 0 {
+			e.out[0], e.out[1] = e.pending[0], e.pending[1]
+			e.pending = nil
+			return e.out, nil
+		}
+		if blk := e.tail.ready(); blk != nil {
+			return blk, nil
+		}
+		if e.done {
+			return nil, io.EOF
+		}
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		n := e.blockSize
+		if err := e.renderRaw(n); err != nil {
+			return nil, err
+		}
+		m := e.master.out
+		// Timeline position of the block's first frame.
+		t0 := e.raw - e.latency
+		e.raw += int64(n)
+		from := 0
+		if t0 < 0 {
+			from = int(min(int64(n), -t0)) // latency pre-roll: not part of the song
+		}
+		// The song proper runs to Frames; beyond that is tail.
+		to := n
+		if end := e.g.Frames - t0; end < int64(n) {
+			to = int(max(end, int64(from)))
+		}
+		if to > from {
+			e.pending = e.pendingView(m, from, to)
+		}
+		if to < n {
+			e.done = e.tail.push(m, max(to, from), n, t0)
+		}
 	}
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	n := int(min(int64(e.blockSize), e.g.Frames-e.pos))
+}
 
-	if e.pool != nil {
-		e.pool.run(n)
-	} else {
-		for _, ts := range e.tracks {
-			ts.process(n)
+func (e *Engine) pendingView(m [][]float64, from, to int) [][]float64 {
+	e.out[0], e.out[1] = m[0][from:to], m[1][from:to]
+	return e.out
+}
+
+// renderRaw runs one block of n frames through the whole graph.
+func (e *Engine) renderRaw(n int) error {
+	for _, level := range e.levels {
+		if e.pool != nil && len(level) > 1 {
+			e.pool.run(level, n)
+		} else {
+			for _, node := range level {
+				node.process(n)
+			}
 		}
-	}
-	for _, ts := range e.tracks {
-		if ts.err != nil {
-			return nil, ts.err
-		}
-	}
-	for i, bst := range e.buses {
-		if !bst.b.Active {
-			continue
-		}
-		sum(bst.buf, e.inputs[i], n)
-		bst.processStrip(n)
-	}
-	master := e.master
-	sum(master, e.inputs[len(e.g.Buses)], n)
-	if g := dsp.DBToGain(e.g.Master.GainDB); g != 1 {
-		for ch := range master {
-			x := master[ch][:n]
-			for i := range x {
-				x[i] *= g
+		for _, node := range level {
+			if node.err != nil {
+				return node.err
 			}
 		}
 	}
-	for ch := range master {
-		for i, x := range master[ch][:n] {
-			if math.IsNaN(x) || math.IsInf(x, 0) {
-				return nil, &NonFiniteError{Address: e.g.Master.Address, Seconds: float64(e.pos+int64(i)) / float64(e.g.SampleRate)}
+	m := e.master
+	m.sumInputs(n)
+	m.processChain(n)
+	for ch := range m.out {
+		g := n
+		src, dst := m.buf[min(ch, m.chans-1)][:g], m.out[ch][:g]
+		gain := m.gainL
+		if ch == 1 {
+			gain = m.gainR
+		}
+		for i, x := range src {
+			y := x * gain
+			if math.IsNaN(y) || math.IsInf(y, 0) {
+				t := float64(e.raw-e.latency+int64(i)) / float64(e.g.SampleRate)
+				return &NonFiniteError{Address: "master", Seconds: max(t, 0)}
 			}
+			dst[i] = y
 		}
 	}
-	e.pos += int64(n)
-	e.masterView[0], e.masterView[1] = master[0][:n], master[1][:n]
-	return e.masterView, nil
+	return nil
 }
 
 // NonFiniteError reports a node that produced NaN or Inf.
@@ -236,13 +416,70 @@ func (err *NonFiniteError) Error() string {
 	return fmt.Sprintf("%s produced a non-finite sample (NaN or Inf) at %.6f s; nothing was written", err.Address, err.Seconds)
 }
 
-// sum adds the contributions into dst, in their fixed order.
-func sum(dst [][]float64, in []contribution, n int) {
-	for ch := range dst {
-		d := dst[ch][:n]
+// process renders one block of a track or bus.
+func (n *nodeState) process(frames int) {
+	if n.err != nil {
+		return
+	}
+	if n.track != nil {
+		if err := n.read(frames); err != nil {
+			n.err = err
+			return
+		}
+	} else {
+		n.sumInputs(frames)
+	}
+	n.processChain(frames)
+	if n.needPre {
+		placeStereo(n.pre, n.view, n.preL, n.preR, frames)
+	}
+	placeStereo(n.out, n.view, n.gainL, n.gainR, frames)
+}
+
+// read fills buf with the next frames of the source, then silence.
+func (n *nodeState) read(frames int) error {
+	got := 0
+	for got < frames && n.reader != nil {
+		for ch := range n.view {
+			n.view[ch] = n.buf[ch][got:frames]
+		}
+		k, err := n.reader.Read(n.view)
+		got += k
+		if errors.Is(err, io.EOF) {
+			n.reader.Close()
+			n.reader = nil
+			break
+		}
+		if err != nil {
+			return fmt.Errorf("%s: %w", n.address, err)
+		}
+		if k == 0 {
+			return fmt.Errorf("%s: %s: read returned no data", n.address, n.track.Model.Source)
+		}
+	}
+	for ch := range n.buf {
+		clear(n.buf[ch][got:frames])
+	}
+	return nil
+}
+
+// sumInputs adds the node's inputs into buf, in their fixed order.
+func (n *nodeState) sumInputs(frames int) {
+	for k := range n.inputs {
+		if c := &n.inputs[k]; c.delay != nil {
+			c.delay.process(c.src, frames)
+		}
+	}
+	for ch := range n.buf {
+		d := n.buf[ch][:frames]
 		clear(d)
-		for _, c := range in {
-			s := c.src[ch][:n]
+		for k := range n.inputs {
+			c := &n.inputs[k]
+			src := c.src
+			if c.delay != nil {
+				src = c.delay.out
+			}
+			s := src[ch][:frames]
 			if c.gain == 1 {
 				for i := range d {
 					d[i] += s[i]
@@ -257,65 +494,30 @@ func sum(dst [][]float64, in []contribution, n int) {
 	}
 }
 
-// process renders one block of a track.
-func (ts *trackState) process(n int) {
-	if ts.err != nil {
-		return
-	}
-	if err := ts.read(n); err != nil {
-		ts.err = err
-		return
-	}
-	ts.processStrip(n)
-}
-
-// read fills buf with the next n frames of the source, then silence.
-func (ts *trackState) read(n int) error {
-	got := 0
-	for got < n && ts.r != nil {
-		for ch := range ts.view {
-			ts.view[ch] = ts.buf[ch][got:n]
-		}
-		k, err := ts.r.Read(ts.view)
-		got += k
-		if errors.Is(err, io.EOF) {
-			ts.r.Close()
-			ts.r = nil
-			break
-		}
-		if err != nil {
-			return fmt.Errorf("%s: %w", ts.t.Address, err)
-		}
-		if k == 0 {
-			return fmt.Errorf("%s: %s: read returned no data", ts.t.Address, ts.t.Model.Source)
-		}
-	}
-	for ch := range ts.buf {
-		clear(ts.buf[ch][got:n])
-	}
-	return nil
-}
-
-// processStrip runs the strip from the filled input buffer to out and pre.
-func (s *stripState) processStrip(n int) {
-	in := s.view
+// processChain runs polarity and the effects over buf, in place.
+func (n *nodeState) processChain(frames int) {
+	in := n.view
 	for ch := range in {
-		in[ch] = s.buf[ch][:n]
+		in[ch] = n.buf[ch][:frames]
 	}
-	if s.polarity {
+	if n.invert {
 		for _, x := range in {
 			for i := range x {
 				x[i] = -x[i]
 			}
 		}
 	}
-	for _, p := range s.procs {
+	k := 0
+	for i, p := range n.procs {
+		if k < len(n.keys) && n.keys[k].at == i {
+			kp := &n.keys[k]
+			kp.view[0], kp.view[1] = kp.key[0][:frames], kp.key[1][:frames]
+			kp.p.ProcessKeyed(in, kp.view)
+			k++
+			continue
+		}
 		p.Process(in)
 	}
-	if s.needPre {
-		placeStereo(s.pre, in, s.preL, s.preR, n)
-	}
-	placeStereo(s.out, in, s.gainL, s.gainR, n)
 }
 
 // placeStereo writes a mono or stereo signal to stereo dst with per-side
@@ -334,10 +536,10 @@ func placeStereo(dst [][]float64, in [][]float64, gl, gr float64, n int) {
 
 // Close releases the engine's files and goroutines.
 func (e *Engine) Close() {
-	for _, ts := range e.tracks {
-		if ts.r != nil {
-			ts.r.Close()
-			ts.r = nil
+	for _, n := range e.nodes {
+		if n.reader != nil {
+			n.reader.Close()
+			n.reader = nil
 		}
 	}
 	if e.pool != nil {
@@ -346,28 +548,30 @@ func (e *Engine) Close() {
 	}
 }
 
-// pool runs the tracks of a block on a fixed set of goroutines. Which
-// goroutine runs which track changes nothing: tracks share no state.
+// pool runs the nodes of a level on a fixed set of goroutines. Which
+// goroutine runs which node changes nothing: nodes of one level share no
+// state, and each writes only its own buffers.
 type pool struct {
-	tracks []*trackState
-	start  []chan int
-	next   atomic.Int64
-	wg     sync.WaitGroup
+	nodes []*nodeState
+	n     int
+	start []chan struct{}
+	next  atomic.Int64
+	wg    sync.WaitGroup
 }
 
-func newPool(workers int, tracks []*trackState) *pool {
-	p := &pool{tracks: tracks}
+func newPool(workers int) *pool {
+	p := &pool{}
 	for w := 0; w < workers; w++ {
-		ch := make(chan int)
+		ch := make(chan struct{})
 		p.start = append(p.start, ch)
 		go func() {
-			for n := range ch {
+			for range ch {
 				for {
 					i := p.next.Add(1) - 1
-					if i >= int64(len(p.tracks)) {
+					if i >= int64(len(p.nodes)) {
 						break
 					}
-					p.tracks[i].process(n)
+					p.nodes[i].process(p.n)
 				}
 				p.wg.Done()
 			}
@@ -376,11 +580,12 @@ func newPool(workers int, tracks []*trackState) *pool {
 	return p
 }
 
-func (p *pool) run(n int) {
+func (p *pool) run(nodes []*nodeState, n int) {
+	p.nodes, p.n = nodes, n
 	p.next.Store(0)
 	p.wg.Add(len(p.start))
 	for _, ch := range p.start {
-		ch <- n
+		ch <- struct{}{}
 	}
 	p.wg.Wait()
 }
@@ -389,4 +594,32 @@ func (p *pool) close() {
 	for _, ch := range p.start {
 		close(ch)
 	}
+}
+
+// delayLine delays a stereo signal by a whole number of frames, to line
+// up a contribution with the bus's latest input.
+type delayLine struct {
+	ring [][]float64
+	pos  int
+	out  [][]float64 // the delayed block
+}
+
+func newDelayLine(chans, delay, block int) *delayLine {
+	return &delayLine{ring: alloc(chans, delay), out: alloc(chans, block)}
+}
+
+func (d *delayLine) process(src [][]float64, n int) {
+	size := len(d.ring[0])
+	for ch := range d.ring {
+		ring, in, out := d.ring[ch], src[ch][:n], d.out[ch][:n]
+		pos := d.pos
+		for i, x := range in {
+			out[i] = ring[pos]
+			ring[pos] = x
+			if pos++; pos == size {
+				pos = 0
+			}
+		}
+	}
+	d.pos = (d.pos + n) % size
 }

@@ -19,12 +19,22 @@ import (
 type Graph struct {
 	Mix        *lang.Mix
 	SampleRate int
-	Frames     int64 // render length: the end of the longest track
+	Frames     int64 // the end of the longest track; effect tails ring on past it
 
 	Tracks  []*Track  // source order
-	Buses   []*Bus    // processing order: every bus after the buses feeding it
+	Buses   []*Bus    // processing order: by level, then source order
 	Master  *Master   //
 	Outputs []*Output // source order
+
+	// Levels schedules tracks and buses in waves: every input of a node
+	// (routing, sends, sidechain keys) is in an earlier level, so the
+	// nodes of one level can run in parallel.
+	Levels [][]NodeRef
+
+	// A tail ends once the master has stayed below -100 dBFS for
+	// TailHoldFrames, or TailCapFrames after the last source ends.
+	TailHoldFrames int64
+	TailCapFrames  int64
 }
 
 // Strip holds the compiled controls tracks and buses share.
@@ -32,6 +42,7 @@ type Strip struct {
 	GainDB   float64
 	Pan      float64
 	Polarity bool
+	Effects  []*Effect
 	// Dest is where the strip's main output goes: an index into
 	// Graph.Buses, or ToMaster.
 	Dest  int
@@ -76,6 +87,7 @@ type Bus struct {
 type Master struct {
 	Address string
 	GainDB  float64
+	Effects []*Effect
 }
 
 // Output is a compiled output file.
@@ -86,8 +98,13 @@ type Output struct {
 	Encoding audiofile.Encoding
 }
 
+// tailHoldMS is the silence, beyond the longest gap any effect may leave
+// in its tail (a delay's echo spacing, a reverb's predelay), that ends a
+// tail.
+const tailHoldMS = 200
+
 // Build compiles a loaded mix into a graph. It reads the headers of the
-// source files, but no audio.
+// source and impulse-response files, but no audio.
 func Build(m *lang.Mix) (*Graph, hcl.Diagnostics) {
 	g := &Graph{
 		Mix:        m,
@@ -96,23 +113,22 @@ func Build(m *lang.Mix) (*Graph, hcl.Diagnostics) {
 	}
 	var diags hcl.Diagnostics
 
-	order, d := busOrder(m)
+	sched, d := schedule(m)
 	diags = append(diags, d...)
 	if d.HasErrors() {
 		return nil, diags
 	}
-	busIndex := map[string]int{}
-	for i, b := range order {
-		busIndex[b.Name] = i
-	}
 	dest := func(r lang.Ref) int {
 		if r.Kind == lang.RefBus {
-			return busIndex[r.Name]
+			return sched.busIndex[r.Name]
 		}
 		return ToMaster
 	}
 	strip := func(owner string, st *lang.Strip) Strip {
 		s := Strip{GainDB: st.GainDB, Pan: st.Pan, Polarity: st.Polarity, Dest: dest(st.Output)}
+		effects, d := compileEffects(owner, st.Effects, m.SampleRate)
+		diags = append(diags, d...)
+		s.Effects = effects
 		for _, send := range st.Sends {
 			s.Sends = append(s.Sends, &Send{
 				Address:  send.Address(owner),
@@ -141,7 +157,7 @@ func Build(m *lang.Mix) (*Graph, hcl.Diagnostics) {
 			Strip:   strip(t.Address(), &t.Strip),
 		})
 	}
-	for _, b := range order {
+	for _, b := range sched.buses {
 		g.Buses = append(g.Buses, &Bus{
 			Address: b.Address(),
 			Model:   b,
@@ -149,6 +165,38 @@ func Build(m *lang.Mix) (*Graph, hcl.Diagnostics) {
 			Strip:   strip(b.Address(), &b.Strip),
 		})
 	}
+	masterEffects, d := compileEffects("master", m.Master.Effects, m.SampleRate)
+	diags = append(diags, d...)
+	g.Master.Effects = masterEffects
+	g.Levels = sched.levels
+
+	// Resolve sidechain keys, now that every node has its index.
+	gap := 0.0
+	resolveKeys := func(effects []*Effect) {
+		for _, e := range effects {
+			gap = max(gap, gapMS(e.Model))
+			if v := e.Model.Get("sidechain"); v != nil {
+				ref := &NodeRef{Track: -1, Bus: -1}
+				if v.Ref.Kind == lang.RefTrack {
+					ref.Track = sched.trackIndex[v.Ref.Name]
+				} else {
+					ref.Bus = sched.busIndex[v.Ref.Name]
+				}
+				e.Key = ref
+			}
+		}
+	}
+	for _, t := range g.Tracks {
+		resolveKeys(t.Effects)
+	}
+	for _, b := range g.Buses {
+		resolveKeys(b.Effects)
+	}
+	resolveKeys(g.Master.Effects)
+	rate := float64(m.SampleRate)
+	g.TailHoldFrames = int64((gap + tailHoldMS) * rate / 1000)
+	g.TailCapFrames = int64(m.TailSeconds * rate)
+
 	for _, o := range m.Outputs {
 		if sourcePaths[o.FilePath] {
 			rng := o.FileRange
@@ -207,104 +255,3 @@ func readSourceHeader(t *lang.Track, m *lang.Mix) (audiofile.Info, hcl.Diagnosti
 
 func trimErr(err error) string { return strings.TrimSuffix(err.Error(), ".") }
 
-// busOrder returns the buses in processing order, or a diagnostic for each
-// routing cycle. Ties keep source order, so the order is stable.
-func busOrder(m *lang.Mix) ([]*lang.Bus, hcl.Diagnostics) {
-	idx := map[string]int{}
-	for i, b := range m.Buses {
-		if _, dup := idx[b.Name]; !dup {
-			idx[b.Name] = i
-		}
-	}
-	type edge struct {
-		to  int
-		ref hcl.Range
-	}
-	edges := make([][]edge, len(m.Buses))
-	for i, b := range m.Buses {
-		if b.Output.Kind == lang.RefBus {
-			if j, ok := idx[b.Output.Name]; ok {
-				edges[i] = append(edges[i], edge{j, b.Output.Range})
-			}
-		}
-		for _, s := range b.Sends {
-			if j, ok := idx[s.To.Name]; ok {
-				edges[i] = append(edges[i], edge{j, s.To.Range})
-			}
-		}
-	}
-
-	// Depth-first search for back edges; each one closes a loop.
-	var diags hcl.Diagnostics
-	const (
-		white = iota
-		grey
-		black
-	)
-	color := make([]int, len(m.Buses))
-	var stack []int
-	var visit func(i int)
-	visit = func(i int) {
-		color[i] = grey
-		stack = append(stack, i)
-		for _, e := range edges[i] {
-			switch color[e.to] {
-			case white:
-				visit(e.to)
-			case grey:
-				var names []string
-				start := 0
-				for k, n := range stack {
-					if n == e.to {
-						start = k
-					}
-				}
-				for _, n := range stack[start:] {
-					names = append(names, m.Buses[n].Address())
-				}
-				names = append(names, m.Buses[e.to].Address())
-				rng := e.ref
-				diags = append(diags, &hcl.Diagnostic{
-					Severity: hcl.DiagError,
-					Summary:  "Routing cycle",
-					Detail: fmt.Sprintf("These buses feed each other in a loop: %s. A signal cannot be routed back into itself; break the loop by routing one of them elsewhere.",
-						strings.Join(names, " → ")),
-					Subject: &rng,
-				})
-			}
-		}
-		stack = stack[:len(stack)-1]
-		color[i] = black
-	}
-	for i := range m.Buses {
-		if color[i] == white {
-			visit(i)
-		}
-	}
-	if diags.HasErrors() {
-		return nil, diags
-	}
-
-	// Kahn's algorithm, always taking the earliest-declared ready bus.
-	indeg := make([]int, len(m.Buses))
-	for i := range edges {
-		for _, e := range edges[i] {
-			indeg[e.to]++
-		}
-	}
-	done := make([]bool, len(m.Buses))
-	order := make([]*lang.Bus, 0, len(m.Buses))
-	for len(order) < len(m.Buses) {
-		for i := range m.Buses {
-			if !done[i] && indeg[i] == 0 {
-				done[i] = true
-				order = append(order, m.Buses[i])
-				for _, e := range edges[i] {
-					indeg[e.to]--
-				}
-				break
-			}
-		}
-	}
-	return order, nil
-}

@@ -87,8 +87,8 @@ func Render(ctx context.Context, g *Graph, opts Options) ([]OutputResult, error)
 		results = append(results, OutputResult{
 			Address:  s.o.Address,
 			Path:     s.o.Path,
-			Frames:   g.Frames,
-			Seconds:  float64(g.Frames) / float64(g.SampleRate),
+			Frames:   s.frames,
+			Seconds:  float64(s.frames) / float64(g.SampleRate),
 			PeakDBFS: 20 * math.Log10(s.peak),
 			Clipped:  s.clipped,
 			SHA256:   sum,
@@ -103,6 +103,7 @@ type fileSink struct {
 	limit   bool // an integer format clips at full scale
 	peak    float64
 	clipped int64
+	frames  int64
 }
 
 func (s *fileSink) write(block [][]float64) error {
@@ -118,6 +119,7 @@ func (s *fileSink) write(block [][]float64) error {
 			}
 		}
 	}
+	s.frames += int64(len(block[0]))
 	return s.w.Write(block)
 }
 

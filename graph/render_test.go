@@ -80,22 +80,5 @@ func TestFirstRenderInterruptedWritesNothing(t *testing.T) {
 // TestEngineAllocs: a whole-graph block allocates nothing.
 func TestEngineAllocs(t *testing.T) {
 	dir := determinismFixture(t)
-	g := mustBuild(t, dir, determinismMix)
-	for _, workers := range []int{1, 3} {
-		e, err := NewEngine(g, Options{BlockSize: 16, Workers: workers})
-		if err != nil {
-			t.Fatal(err)
-		}
-		ctx := context.Background()
-		e.Next(ctx) // the first read sizes the readers' buffers
-		allocs := testing.AllocsPerRun(100, func() {
-			if _, err := e.Next(ctx); err != nil {
-				t.Fatal(err)
-			}
-		})
-		e.Close()
-		if allocs != 0 {
-			t.Errorf("workers %d: %v allocations per block, want 0", workers, allocs)
-		}
-	}
+	checkAllocs(t, mustBuild(t, dir, determinismMix))
 }

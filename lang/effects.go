@@ -8,6 +8,8 @@ import (
 	"github.com/mixdown/mixdown/dsp/delay"
 	"github.com/mixdown/mixdown/dsp/dynamics"
 	"github.com/mixdown/mixdown/dsp/reverb"
+	"github.com/mixdown/mixdown/dsp/saturation"
+	"github.com/mixdown/mixdown/dsp/stereo"
 )
 
 // effectSpecs is the language's list of effects, in documentation order.
@@ -64,6 +66,19 @@ var effectSpecs = []*EffectSpec{
 				Doc: "An impulse-response WAV (mono or stereo, at the mix rate), relative to the mix file. With `ir`, only `mix` applies."},
 		),
 		check: checkReverb,
+	},
+	{
+		Kind: "saturation",
+		Doc:  "Waveshaping saturator, 16x oversampled so harmonics do not alias; level-compensated so quiet material passes at unity.",
+		Attrs: append(numbers(saturation.ParamTable),
+			AttrSpec{Name: "type", Type: TypeText, Choices: []string{"tanh", "soft", "tape"},
+				Doc: `Curve: "tanh"; "soft", a cubic soft clipper; "tape", an asymmetric Langevin (Jiles-Atherton anhysteretic) curve that adds even harmonics.`},
+		),
+	},
+	{
+		Kind:  "stereo",
+		Doc:   "Mid/side width, with bass made mono below a frequency. On a mono strip it passes the signal unchanged.",
+		Attrs: numbers(stereo.ParamTable),
 	},
 }
 

@@ -1,0 +1,70 @@
+package graph
+
+// tailBuffer holds the master's output after the last source has ended,
+// until it is known whether more sound follows. Effects ring on (reverb
+// decays, delay echoes); the tail ends at the last sample above -100 dBFS
+// once TailHoldFrames of silence have followed it, or at the cap.
+// Decisions are made per sample, so where the tail ends does not depend
+// on the block size.
+type tailBuffer struct {
+	start    int64 // timeline frame where the tail begins (Graph.Frames)
+	hold     int64
+	cap      int64
+	lastLoud int64 // timeline frame of the last sample above the threshold
+
+	buf       [][]float64 // stereo, frames since the last hand-out
+	n         int         // frames buffered
+	readyN    int         // frames that may be handed out
+	handedOut int         // frames handed out by the last ready call
+	view      [][]float64
+}
+
+func newTailBuffer(g *Graph, block int) *tailBuffer {
+	size := int(g.TailHoldFrames) + 2*block + 1
+	return &tailBuffer{
+		start:    g.Frames,
+		hold:     g.TailHoldFrames,
+		cap:      g.TailCapFrames,
+		lastLoud: g.Frames - 1,
+		buf:      alloc(2, size),
+		view:     make([][]float64, 2),
+	}
+}
+
+// push buffers frames [from, to) of the master block m, whose first frame
+// is timeline frame t0. It reports whether the tail has ended.
+func (tb *tailBuffer) push(m [][]float64, from, to int, t0 int64) bool {
+	for i := from; i < to; i++ {
+		t := t0 + int64(i)
+		if t >= tb.start+tb.cap || t-tb.lastLoud > tb.hold {
+			return true
+		}
+		l, r := m[0][i], m[1][i]
+		tb.buf[0][tb.n], tb.buf[1][tb.n] = l, r
+		tb.n++
+		if l >= silenceThreshold || l <= -silenceThreshold || r >= silenceThreshold || r <= -silenceThreshold {
+			tb.lastLoud = t
+			tb.readyN = tb.n
+		}
+	}
+	return false
+}
+
+// ready returns the buffered frames up to the last loud one, if any, and
+// forgets what it returned the time before.
+func (tb *tailBuffer) ready() [][]float64 {
+	if tb.handedOut > 0 {
+		for ch := range tb.buf {
+			copy(tb.buf[ch], tb.buf[ch][tb.handedOut:tb.n])
+		}
+		tb.n -= tb.handedOut
+		tb.readyN -= tb.handedOut
+		tb.handedOut = 0
+	}
+	if tb.readyN == 0 {
+		return nil
+	}
+	tb.handedOut = tb.readyN
+	tb.view[0], tb.view[1] = tb.buf[0][:tb.readyN], tb.buf[1][:tb.readyN]
+	return tb.view
+}
