@@ -254,4 +254,3 @@ func readSourceHeader(t *lang.Track, m *lang.Mix) (audiofile.Info, hcl.Diagnosti
 }
 
 func trimErr(err error) string { return strings.TrimSuffix(err.Error(), ".") }
-
