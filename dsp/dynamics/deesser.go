@@ -107,7 +107,7 @@ func (d *Deesser) Reset() {
 func (d *Deesser) SetParams(p DeesserParams) {
 	d.p = p
 	d.threshold = p.ThresholdDB
-	d.thrLin = dsp.DBToGain(p.ThresholdDB)
+	d.thrLin = dbToGain(p.ThresholdDB)
 	d.maxRed = -min(p.RangeDB, 0)
 	if !d.prepared {
 		return
@@ -146,12 +146,12 @@ func (d *Deesser) Process(buf [][]float64) {
 		}
 		var xL float64
 		if p > d.thrLin {
-			xL = min(float64(math.Log(p)*dbPerNeper)-d.threshold, d.maxRed)
+			xL = min(float64(dlog(p)*dbPerNeper)-d.threshold, d.maxRed)
 		}
 		yL = d.bal.step(yL, xL)
 		g := 1.0
 		if yL != 0 {
-			g = math.Exp(-yL * neperPerDB)
+			g = dexp(-yL * neperPerDB)
 		}
 		gain[i] = g
 	}

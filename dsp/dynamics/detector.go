@@ -19,7 +19,7 @@ func timeCoeff(ms, fs float64) float64 {
 	if ms <= 0 || fs <= 0 {
 		return 0
 	}
-	return math.Exp(-1000 / (ms * fs))
+	return dexp(-1000 / (ms * fs))
 }
 
 // msToSamples rounds a time in milliseconds to whole samples, never below 0.
@@ -94,7 +94,7 @@ func newGainComputer(thresholdDB, ratio, kneeDB float64) gainComputer {
 		threshold: thresholdDB,
 		knee:      kneeDB,
 		slope:     slope,
-		kneeStart: dsp.DBToGain(thresholdDB - kneeDB/2),
+		kneeStart: dbToGain(thresholdDB - kneeDB/2),
 	}
 }
 

@@ -278,20 +278,31 @@ func TestLimiterTransparentBelowCeiling(t *testing.T) {
 	sig := testSignal(2, 60000, 31)
 	for _, tp := range []bool{false, true} {
 		p := LimiterParams{CeilingDB: -1, LookaheadMS: 5, ReleaseMS: 50, TruePeak: tp}
-		c := dsp.DBToGain(-1)
-		in := clone(sig)
-		var peak float64
-		for ch := range in {
-			if tp {
-				peak = max(peak, bs1770Peak(in[ch]))
-			} else {
-				peak = max(peak, peakAbs(in[ch]))
+		c := dbToGain(-1) // the limiter's own (deterministic) conversion
+		measure := func(x [][]float64) float64 {
+			var peak float64
+			for ch := range x {
+				if tp {
+					peak = max(peak, bs1770Peak(x[ch]))
+				} else {
+					peak = max(peak, peakAbs(x[ch]))
+				}
 			}
+			return peak
 		}
-		// Exactly at the ceiling counts as under it.
-		for ch := range in {
-			for i := range in[ch] {
-				in[ch][i] *= c / peak
+		// Scale to the ceiling, then down by ulps until rounding no longer
+		// puts it over: the loudest peak is at the ceiling, or a few ulps
+		// under.
+		var in [][]float64
+		for scale := c / measure(sig); ; scale = math.Nextafter(scale, 0) {
+			in = clone(sig)
+			for ch := range in {
+				for i := range in[ch] {
+					in[ch][i] *= scale
+				}
+			}
+			if measure(in) <= c {
+				break
 			}
 		}
 		l := newLimiter(p, 2, testFS)
