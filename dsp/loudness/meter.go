@@ -72,7 +72,7 @@ const MinSampleRate = 8000
 type Result struct {
 	IntegratedLUFS   float64 // gated programme loudness (BS.1770-4)
 	LoudnessRangeLU  float64 // LRA (EBU Tech 3342); NaN when undefined
-	TruePeakDBTP     float64 // max true peak over all channels (incl. LFE)
+	TruePeakDBTP     float64 // max true peak over all channels (incl. LFE); NaN if not metered
 	SamplePeakDBFS   float64 // max |sample| over all channels (incl. LFE)
 	MaxMomentaryLUFS float64 // max of the 400 ms loudness, every 1 ms
 	MaxShortTermLUFS float64 // max of the 3 s loudness, every 1 ms
@@ -110,8 +110,9 @@ type Meter struct {
 	weights []float64
 	k1, k2  Biquad
 	state   []kState
-	acc     []float64 // per-channel sum of squares in the current tick
-	tp      *truepeak.Meter
+	acc     []float64       // per-channel sum of squares in the current tick
+	tp      *truepeak.Meter // nil with Options.NoTruePeak
+	sp      []float64       // per-channel sample peak when tp is nil
 
 	tick    int64 // index of the tick being filled
 	tickPos int   // samples of it seen
@@ -144,27 +145,56 @@ func NewMeter(sampleRate float64, channels int) *Meter {
 // azimuth, 0 to exclude a channel (LFE), 2.0 for a mono signal meant to be
 // heard on two loudspeakers (dual mono). The slice is copied.
 func NewMeterWeights(sampleRate float64, weights []float64) *Meter {
+	return NewMeterOptions(sampleRate, len(weights), Options{Weights: weights})
+}
+
+// Options configures NewMeterOptions.
+type Options struct {
+	// Weights are the channel weights G_i (see NewMeterWeights); nil
+	// means DefaultWeights(channels). Otherwise len(Weights) must equal
+	// channels.
+	Weights []float64
+	// NoTruePeak skips true-peak metering. True peak (4x oversampling)
+	// costs several times the rest of the meter; a meter that only
+	// needs loudness can leave it out. TruePeakDBTP is then NaN.
+	NoTruePeak bool
+}
+
+// NewMeterOptions is the general constructor. It panics if sampleRate <
+// MinSampleRate, channels < 1, len(o.Weights) is neither 0 nor channels,
+// or a weight is negative or not finite.
+func NewMeterOptions(sampleRate float64, channels int, o Options) *Meter {
 	if !(sampleRate >= MinSampleRate) || math.IsInf(sampleRate, 1) {
 		panic("loudness: sample rate below 8 kHz")
 	}
-	if len(weights) < 1 {
+	if channels < 1 {
 		panic("loudness: need at least one channel")
+	}
+	weights := o.Weights
+	if weights == nil {
+		weights = DefaultWeights(channels)
+	}
+	if len(weights) != channels {
+		panic("loudness: one weight per channel")
 	}
 	for _, w := range weights {
 		if !(w >= 0) || math.IsInf(w, 1) {
 			panic("loudness: channel weights must be finite and >= 0")
 		}
 	}
-	n := len(weights)
 	m := &Meter{
 		fs:      sampleRate,
 		fsInt:   int64(math.Round(sampleRate)),
 		weights: slices.Clone(weights),
-		state:   make([]kState, n),
-		acc:     make([]float64, n),
-		tp:      truepeak.NewMeter(n),
+		state:   make([]kState, channels),
+		acc:     make([]float64, channels),
 		mom:     newSlidingSum(momentaryTicks),
 		short:   newSlidingSum(shortTermTicks),
+	}
+	if o.NoTruePeak {
+		m.sp = make([]float64, channels)
+	} else {
+		m.tp = truepeak.NewMeter(channels)
 	}
 	m.k1, m.k2 = KWeighting(sampleRate)
 	m.Reserve(600)
@@ -198,7 +228,10 @@ func (m *Meter) Latency() int { return 0 }
 func (m *Meter) Reset() {
 	clear(m.state)
 	clear(m.acc)
-	m.tp.Reset()
+	clear(m.sp)
+	if m.tp != nil {
+		m.tp.Reset()
+	}
 	m.tick, m.tickPos, m.samples = 0, 0, 0
 	m.tickLen = m.tickLength(0)
 	m.mom.reset()
@@ -250,7 +283,15 @@ func (m *Meter) Process(buf [][]float64) {
 	}
 	m.samples += int64(n)
 	for ch := range nch {
-		m.tp.ProcessChannel(ch, buf[ch][:n])
+		if m.tp != nil {
+			m.tp.ProcessChannel(ch, buf[ch][:n])
+			continue
+		}
+		p := m.sp[ch]
+		for _, v := range buf[ch][:n] {
+			p = max(p, math.Abs(v))
+		}
+		m.sp[ch] = p
 	}
 }
 
@@ -330,12 +371,17 @@ func (m *Meter) Integrated() float64 { return integrated(m.blocks) }
 func (m *Meter) Result() Result {
 	r := Result{
 		IntegratedLUFS:   integrated(m.blocks),
-		TruePeakDBTP:     gainToDB(m.tp.TruePeak()),
-		SamplePeakDBFS:   gainToDB(m.tp.SamplePeak()),
+		TruePeakDBTP:     math.NaN(),
 		MaxMomentaryLUFS: energyToLUFS(m.maxMomE),
 		MaxShortTermLUFS: energyToLUFS(m.maxStE),
 		ShortTerm:        make([]float64, len(m.series)),
 		Seconds:          float64(m.samples) / m.fs,
+	}
+	if m.tp != nil {
+		r.TruePeakDBTP = gainToDB(m.tp.TruePeak())
+		r.SamplePeakDBFS = gainToDB(m.tp.SamplePeak())
+	} else {
+		r.SamplePeakDBFS = gainToDB(slices.Max(m.sp))
 	}
 	for i, e := range m.series {
 		r.ShortTerm[i] = energyToLUFS(e)

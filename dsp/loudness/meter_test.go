@@ -207,3 +207,21 @@ func BenchmarkKWeighting(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/4096, "ns/sample/ch")
 }
+
+// Without true peak the meter measures the same loudness and sample peak,
+// and reports TruePeakDBTP as NaN.
+func TestNoTruePeak(t *testing.T) {
+	x := programme(48000, 5)
+	full := runBlocks(NewMeter(48000, 2), x, 512)
+	lite := runBlocks(NewMeterOptions(48000, 2, Options{NoTruePeak: true}), x, 512)
+	if !math.IsNaN(lite.TruePeakDBTP) || !NoValue(lite.TruePeakDBTP) {
+		t.Errorf("TruePeakDBTP without true peak = %v, want NaN", lite.TruePeakDBTP)
+	}
+	lite.TruePeakDBTP = full.TruePeakDBTP
+	if !reflect.DeepEqual(full, lite) {
+		t.Errorf("NoTruePeak changes other results:\n%+v\n%+v", lite, full)
+	}
+	if full.TruePeakDBTP < full.SamplePeakDBFS {
+		t.Errorf("true peak %v below sample peak %v", full.TruePeakDBTP, full.SamplePeakDBFS)
+	}
+}
