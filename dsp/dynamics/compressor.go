@@ -59,8 +59,9 @@ type CompressorParams struct {
 	MakeupDB    float64 // gain after compression, dB; ignored when AutoMakeup
 	// AutoMakeup sets the makeup gain to the static curve's gain reduction
 	// at a steady 0 dBFS input, so full scale in gives full scale out:
-	// M = (1-1/R)(0-T) = -(T - T/R) above the knee (the classic automatic
-	// make-up of GMR 2012, computed with the knee when 0 dBFS lies in it).
+	// M = (1-1/R)(0-T) = -(T - T/R) when 0 dBFS is above the knee, and the
+	// knee formula's value when it is inside it. This is the classic
+	// automatic make-up gain discussed with the gain computer in GMR 2012.
 	AutoMakeup bool
 	Detector   Detector
 	// LookaheadMS delays the audio (not the detector) so gain reduction
@@ -69,6 +70,7 @@ type CompressorParams struct {
 	// Mix blends the compressed (wet) signal with the dry one, both
 	// delayed by the lookahead: 1 is fully compressed, below 1 is
 	// parallel compression, 0 passes the delayed dry signal exactly.
+	// Makeup applies to the wet signal only.
 	Mix float64
 	// SidechainHighpassHz is the cutoff of a Butterworth (RBJ, Q = 1/sqrt 2)
 	// highpass on the detector input, so low end does not pump the

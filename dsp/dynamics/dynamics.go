@@ -30,3 +30,14 @@
 //     answer is known: a level below the knee is recognised in the linear
 //     domain, and zero gain reduction is applied without an exp.
 package dynamics
+
+import "github.com/mixdown/mixdown/dsp"
+
+// The graph finds sidechain-capable processors by the dsp.KeyedProcessor
+// interface.
+var (
+	_ dsp.KeyedProcessor = (*Compressor)(nil)
+	_ dsp.KeyedProcessor = (*Gate)(nil)
+	_ dsp.Processor      = (*Limiter)(nil)
+	_ dsp.Processor      = (*Deesser)(nil)
+)
