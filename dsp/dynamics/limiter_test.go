@@ -221,13 +221,17 @@ func padded(x [][]float64) [][]float64 {
 // Annex 2 filter under-reads.
 func TestLimiterTruePeak(t *testing.T) {
 	const tolBS1770 = 1e-5
+	seeds := uint64(6) // seed 4 holds the worst residual seen (+1.6e-6 dB)
+	if testing.Short() {
+		seeds = 2
+	}
 	worstBS := -99.0
 	for _, tc := range []struct{ ceiling, look, release float64 }{
 		{-1, 5, 50}, {0, 1, 10}, {-3, 10, 200}, {-1, 0, 1},
 	} {
 		p := LimiterParams{CeilingDB: tc.ceiling, LookaheadMS: tc.look, ReleaseMS: tc.release, TruePeak: true}
 		l := newLimiter(p, 2, testFS)
-		for seed := range uint64(6) {
+		for seed := range seeds {
 			l.Reset()
 			out := render(unkeyed(l), padded(hostile(2, 60000, seed)), nil, []int{1000})
 			for ch := range out {
