@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 
 	"github.com/mixdown/mixdown/dsp/audiofile"
+	"github.com/mixdown/mixdown/dsp/loudness"
 )
 
 // OutputResult describes one written output file.
@@ -23,6 +24,9 @@ type OutputResult struct {
 	PeakDBFS float64 // sample peak of what was written; -Inf for silence
 	Clipped  int64   // samples beyond full scale, clipped by an integer format
 	SHA256   string  // hex digest of the file's bytes
+	// Loudness is the file's measurement (EBU R 128: integrated loudness,
+	// true peak, loudness range, ...).
+	Loudness loudness.Result
 }
 
 // Render renders g and writes every output. Outputs are written to temp
@@ -52,7 +56,9 @@ func Render(ctx context.Context, g *Graph, opts Options) ([]OutputResult, error)
 			abort()
 			return nil, fmt.Errorf("%s: %w", o.Address, err)
 		}
-		sinks = append(sinks, &fileSink{o: o, w: w, limit: !o.Encoding.Float})
+		m := loudness.NewMeter(float64(g.SampleRate), 2)
+		m.Reserve(float64(g.Frames)/float64(g.SampleRate) + float64(g.TailCapFrames)/float64(g.SampleRate))
+		sinks = append(sinks, &fileSink{o: o, w: w, limit: !o.Encoding.Float, meter: m})
 	}
 
 	for {
@@ -92,6 +98,7 @@ func Render(ctx context.Context, g *Graph, opts Options) ([]OutputResult, error)
 			PeakDBFS: 20 * math.Log10(s.peak),
 			Clipped:  s.clipped,
 			SHA256:   sum,
+			Loudness: s.meter.Result(),
 		})
 	}
 	return results, nil
@@ -104,6 +111,7 @@ type fileSink struct {
 	peak    float64
 	clipped int64
 	frames  int64
+	meter   *loudness.Meter
 }
 
 func (s *fileSink) write(block [][]float64) error {
@@ -120,6 +128,7 @@ func (s *fileSink) write(block [][]float64) error {
 		}
 	}
 	s.frames += int64(len(block[0]))
+	s.meter.Process(block)
 	return s.w.Write(block)
 }
 

@@ -47,7 +47,7 @@ const (
 var commands []*Command
 
 func init() {
-	commands = []*Command{cmdRender, cmdValidate, cmdVersion}
+	commands = []*Command{cmdRender, cmdValidate, cmdMeter, cmdVersion}
 }
 
 func main() {

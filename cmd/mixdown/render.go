@@ -22,7 +22,8 @@ into place only when the whole render has succeeded, so a failed or
 interrupted render leaves earlier outputs untouched.
 
 For each output, render prints one line: the path, the duration, the sample
-peak in dBFS, and the SHA-256 of the file's bytes.
+peak in dBFS, the integrated loudness (LUFS) and true peak (dBTP), and the
+SHA-256 of the file's bytes.
 
 Flags may come before or after FILE.
 `,
@@ -57,8 +58,9 @@ func runRender(env *Env, args []string) int {
 		return exitFail
 	}
 	for _, r := range results {
-		fmt.Fprintf(env.Stdout, "%s  %s  peak %s dBFS  sha256 %s\n",
-			displayPath(r.Path), formatDuration(r.Seconds), formatDB(r.PeakDBFS), r.SHA256)
+		fmt.Fprintf(env.Stdout, "%s  %s  peak %s dBFS  %s LUFS  %s dBTP  sha256 %s\n",
+			displayPath(r.Path), formatDuration(r.Seconds), formatDB(r.PeakDBFS),
+			formatLevel(r.Loudness.IntegratedLUFS), formatLevel(r.Loudness.TruePeakDBTP), r.SHA256)
 		if r.Clipped > 0 {
 			fmt.Fprintf(env.Stderr, "Warning: %s clipped %d samples at full scale; lower the master or add a limiter.\n",
 				displayPath(r.Path), r.Clipped)
