@@ -6,6 +6,7 @@
 
 mix {
   sample_rate = 44100
+  tempo       = 104 # BPM: note-value delay times follow it
 }
 
 # dB. The trumpet is the top voice of the horn riff, the line a listener hums.
@@ -27,8 +28,21 @@ locals {
 
 track "drums" {
   source = "stems/drums.wav" # stereo: the kit is panned per drum
-  gain   = 2                 # the groove is 8 dB under the opening fill: lift it
+  gain   = 1                 # the compressor lifts the groove under the opening fill
   output = bus.rhythm
+
+  eq {
+    highpass { freq = 30, slope = 24 }
+    bell { freq = 400, gain = -2.5, q = 1.2 } # box
+    highshelf { freq = 8000, gain = 2 }       # air on the cymbals
+  }
+  compressor {
+    threshold = -22
+    ratio     = 3
+    attack    = 15 # lets the stick attack through
+    release   = 120
+    makeup    = 2
+  }
 
   send {
     to    = bus.verb
@@ -40,6 +54,19 @@ track "bass" {
   source = "stems/bass.wav"
   gain   = 1
   output = bus.rhythm
+
+  eq {
+    highpass { freq = 35, slope = 24 }
+    lowshelf { freq = 100, gain = 1.5 }
+    bell { freq = 250, gain = -2, q = 1.2 } # mud
+  }
+  compressor {
+    threshold = -26
+    ratio     = 4
+    attack    = 5
+    release   = 100
+    makeup    = 3
+  }
 }
 
 # Horn section: its own bus, so one fader and one send move the whole section.
@@ -49,6 +76,12 @@ track "saxes" {
   gain   = -1
   pan    = -0.4 # opposite the guitar, which plays the same line
   output = bus.horns
+
+  eq {
+    highpass { freq = 120 }
+    bell { freq = 800, gain = -2, q = 1 }
+  }
+  compressor { threshold = -26, ratio = 3, attack = 8, release = 90, makeup = 2 }
 }
 
 track "trumpet" {
@@ -56,6 +89,17 @@ track "trumpet" {
   gain   = var.lead_level
   pan    = 0.25
   output = bus.horns
+
+  eq {
+    highpass { freq = 150 }
+    bell { freq = 2500, gain = 1.5, q = 1.2 } # presence
+  }
+  compressor { threshold = -30, ratio = 2.5, attack = 5, release = 80, makeup = 2 }
+
+  send {
+    to    = bus.echo
+    level = -16
+  }
 }
 
 track "trombone" {
@@ -63,6 +107,12 @@ track "trombone" {
   gain   = -1.5
   pan    = -0.15
   output = bus.horns
+
+  eq {
+    highpass { freq = 70 }
+    bell { freq = 300, gain = -2, q = 1 }
+  }
+  compressor { threshold = -26, ratio = 3, attack = 10, release = 100, makeup = 2 }
 }
 
 track "guitar" {
@@ -71,6 +121,13 @@ track "guitar" {
   pan    = 0.6
   mute   = !var.guitar
   output = bus.music
+
+  eq {
+    highpass { freq = 90 }
+    bell { freq = 3000, gain = -2.5, q = 1.5 } # out of the trumpet's way
+    lowpass { freq = 9000 }
+  }
+  saturation { drive = 3, type = "tape", mix = 0.4 }
 
   send {
     to    = bus.verb
@@ -83,6 +140,15 @@ bus "rhythm" {}
 bus "horns" {
   output = bus.music
 
+  compressor { # glue: slow attack, gentle ratio
+    threshold = -20
+    ratio     = 2
+    attack    = 30
+    release   = 150
+    makeup    = 1
+  }
+  stereo { width = 1.2 }
+
   send {
     to    = bus.verb
     level = local.verb_send # post-fader: the reverb follows the section's level
@@ -93,13 +159,51 @@ bus "music" {
   gain = -1
 }
 
-# Effect returns. Until effects land this bus passes the sends through dry;
-# then it gets a 100% wet reverb (a hall, ~1.8 s).
-bus "verb" {}
+# Effect returns: 100% wet, fed by sends.
 
-# Peaks at the opening drum fill: about -2.5 dBFS with the verb still dry.
+bus "verb" {
+  eq {
+    highpass { freq = 200 } # keep the low end out of the reverb
+  }
+  reverb {
+    decay    = 1.8
+    predelay = 25
+    size     = 0.75
+    damping  = 0.5
+    mix      = 1
+  }
+}
+
+bus "echo" {
+  delay {
+    time     = "1/8d" # dotted eighth at mix.tempo
+    feedback = 0.3
+    mix      = 1
+    pingpong = true
+    highcut  = 5000
+    lowcut   = 300
+  }
+  output = bus.verb # echoes into the same room
+  gain   = -3
+}
+
 master {
-  gain = -2
+  gain = 0
+
+  eq {
+    highpass { freq = 25, slope = 24 }
+  }
+  compressor { # bus glue: barely touching
+    threshold = -16
+    ratio     = 1.5
+    knee      = 8
+    attack    = 30
+    release   = 200
+  }
+  limiter {
+    ceiling   = -1
+    true_peak = true
+  }
 }
 
 output "main" {
