@@ -25,8 +25,9 @@ import (
 //	... f.Write(...) ...
 //	return f.Commit()
 //
-// Commit replaces whatever is at path (last writer wins). For a lock file,
-// where an existing file must win, use CommitNoReplace.
+// Commit replaces whatever is at path (last writer wins); a symbolic link
+// at path is replaced, not followed. For a lock file, where an existing
+// file must win, use CommitNoReplace.
 type AtomicFile struct {
 	f     *os.File
 	path  string

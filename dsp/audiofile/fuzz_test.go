@@ -19,7 +19,12 @@ import (
 //
 // rewrites them. Other files there are inputs the fuzzer found; keep them.
 //
-// To fuzz: go test ./dsp/audiofile -run '^$' -fuzz FuzzReader -fuzztime 3m
+// To fuzz:
+//
+//	go test ./dsp/audiofile -run '^$' -fuzz FuzzReader -fuzztime 3m -fuzzminimizetime 2s
+//
+// (the default minimise time of 60 s per new input stalls both workers for
+// most of a short run).
 var updateSeeds = flag.Bool("update-seeds", false, "rewrite the generated FuzzReader seed corpus")
 
 const seedDir = "testdata/fuzz/FuzzReader"
