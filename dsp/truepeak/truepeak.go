@@ -122,11 +122,33 @@ func (p *Interpolator) PeakAbs(x float64) float64 {
 	y := p.Next(x)
 	m := math.Abs(p.hist[p.pos+LatencySamples])
 	for _, v := range y {
-		if a := math.Abs(v); a > m {
-			m = a
-		}
+		m = max(m, math.Abs(v))
 	}
 	return m
+}
+
+// MaxPeakAbs pushes every sample of x and returns the largest of peak and
+// every PeakAbs value on the way: PeakAbs over a block, without a call per
+// sample. The arithmetic is Next's, so the result equals folding PeakAbs.
+func (p *Interpolator) MaxPeakAbs(x []float64, peak float64) float64 {
+	f0, f1, f2, f3 := &folded[0], &folded[1], &folded[2], &folded[3]
+	for _, v := range x {
+		p.push(v)
+		w := (*[Taps]float64)(p.hist[p.pos : p.pos+Taps])
+		var s03, d03, s12, d12 float64
+		for k := range Taps / 2 {
+			u := w[k] + w[Taps-1-k]
+			d := w[k] - w[Taps-1-k]
+			s03 += float64(f0[k] * u)
+			d03 += float64(f1[k] * d)
+			s12 += float64(f2[k] * u)
+			d12 += float64(f3[k] * d)
+		}
+		peak = max(peak, math.Abs(w[LatencySamples]),
+			math.Abs((s03+d03)*0.5), math.Abs((s12+d12)*0.5),
+			math.Abs((s12-d12)*0.5), math.Abs((s03-d03)*0.5))
+	}
+	return peak
 }
 
 func (p *Interpolator) push(x float64) {
@@ -179,17 +201,12 @@ func (m *Meter) Process(buf [][]float64) {
 // separately (and with different lengths) as long as each one's samples
 // arrive in order.
 func (m *Meter) ProcessChannel(ch int, x []float64) {
-	ip := &m.interp[ch]
-	tp, sp := m.truePeak[ch], m.samplePeak[ch]
+	sp := m.samplePeak[ch]
 	for _, v := range x {
-		if a := math.Abs(v); a > sp {
-			sp = a
-		}
-		if a := ip.PeakAbs(v); a > tp {
-			tp = a
-		}
+		sp = max(sp, math.Abs(v))
 	}
-	m.truePeak[ch], m.samplePeak[ch] = tp, sp
+	m.samplePeak[ch] = sp
+	m.truePeak[ch] = m.interp[ch].MaxPeakAbs(x, m.truePeak[ch])
 }
 
 // TruePeak is the largest true-peak value over all channels since Reset,

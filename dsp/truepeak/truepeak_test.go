@@ -299,6 +299,27 @@ func TestBlockSizeInvariance(t *testing.T) {
 	}
 }
 
+// MaxPeakAbs over a block equals folding PeakAbs sample by sample.
+func TestMaxPeakAbsEqualsPeakAbs(t *testing.T) {
+	x := testSignal(5000)
+	a, b := NewInterpolator(), NewInterpolator()
+	var want float64
+	got := 0.0
+	for i := 0; i < len(x); i += 97 {
+		j := min(i+97, len(x))
+		for _, v := range x[i:j] {
+			want = max(want, a.PeakAbs(v))
+		}
+		got = b.MaxPeakAbs(x[i:j], got)
+		if got != want {
+			t.Fatalf("after %d samples: MaxPeakAbs %v, PeakAbs %v", j, got, want)
+		}
+	}
+	if *a != *b {
+		t.Fatal("histories differ")
+	}
+}
+
 func TestTruePeakNotBelowSamplePeak(t *testing.T) {
 	// A full-scale step at the very end: only the last sample is loud, and
 	// the interpolated stream has not reached it yet.
@@ -319,7 +340,7 @@ func TestZeroAlloc(t *testing.T) {
 	if n := testing.AllocsPerRun(20, func() { m.Process(buf) }); n != 0 {
 		t.Fatalf("Process allocates %v", n)
 	}
-	if n := testing.AllocsPerRun(20, func() { ip.Next(0.5); ip.PeakAbs(0.25) }); n != 0 {
+	if n := testing.AllocsPerRun(20, func() { ip.Next(0.5); ip.PeakAbs(0.25); ip.MaxPeakAbs(a[:5], 0) }); n != 0 {
 		t.Fatalf("Next/PeakAbs allocate %v", n)
 	}
 }
