@@ -46,9 +46,9 @@
 //   - riff.Parser.IDnSize ignores read errors (it tests err != err).
 //   - IEEE float data is decoded as integers (0.5f comes back as 1056964608),
 //     and the extensible sub-format GUID is never looked at.
-//   - A data chunk before fmt is handled by seeking back by a computed
-//     amount, and errors carry neither the file name nor the problem
-//     ("error reading chunk header - EOF").
+//   - Errors carry neither the file name nor the problem: a truncated
+//     file gives "error reading chunk header - EOF", zero channels gives
+//     "PCM Chunk not found in audio file".
 //
 // The encoder writes a plain 16-byte fmt chunk only (no extensible, no fact
 // chunk for float) and goes through binary.Write once per sample. The
