@@ -109,6 +109,9 @@ func newPolyphase(d *stageDesign) *polyphase {
 		m := (n - 1) / 2
 		p.upDelay = (m - 1) / 2
 		p.dnDelay = (m - 1) / 2
+		if !symmetric(p.up0) {
+			panic("oversample: polyphase branch not symmetric")
+		}
 		return p
 	}
 	p.up1 = make([]float64, no)
@@ -117,6 +120,9 @@ func newPolyphase(d *stageDesign) *polyphase {
 		p.up1[i] = 2 * h[2*(no-1-i)+1]
 		p.dn1[i] = h[2*(no-1-i)+1]
 	}
+	if !symmetric(p.up0) || !symmetric(p.up1) {
+		panic("oversample: polyphase branch not symmetric")
+	}
 	return p
 }
 
@@ -124,58 +130,68 @@ func newPolyphase(d *stageDesign) *polyphase {
 // high rate: (n-1)/2 for the interpolator and as much for the decimator.
 func (p *polyphase) latencyHigh() int { return 2*len(p.up0) - 2 }
 
-// ring is a history of the last n values stored twice over, so the window
-// of the last n values is always one contiguous slice, oldest first.
-type ring struct {
-	buf []float64
-	pos int
+// history is a block FIR's memory: the last keep inputs of the previous
+// block followed by the current block, so every window is a contiguous
+// slice and nothing is done per sample but the dot product.
+type history struct {
+	buf  []float64 // keep + maximum block
+	keep int
 }
 
-func newRing(n int) ring { return ring{buf: make([]float64, 2*max(n, 1))} }
-
-func (r *ring) reset() { clear(r.buf); r.pos = 0 }
-
-// push appends v and returns the window of the last n values, oldest first.
-func (r *ring) push(v float64) []float64 {
-	n := len(r.buf) / 2
-	r.pos++
-	if r.pos == n {
-		r.pos = 0
-	}
-	r.buf[r.pos] = v
-	r.buf[r.pos+n] = v
-	return r.buf[r.pos+1 : r.pos+1+n]
+func newHistory(keep, maxBlock int) history {
+	return history{buf: make([]float64, keep+maxBlock), keep: keep}
 }
 
-// last returns the window of the last n values without pushing.
-func (r *ring) last() []float64 {
-	n := len(r.buf) / 2
-	return r.buf[r.pos+1 : r.pos+1+n]
-}
+func (h *history) reset() { clear(h.buf[:h.keep]) }
 
-// dot sums w[i]·c[i] with four accumulators combined in a fixed order:
-// deterministic, and about four times faster than one dependency chain.
-// The float64 conversions stop Go fusing products into FMAs.
-func dot(w, c []float64) float64 {
-	w = w[:len(c)]
+// block returns the slice to write the current n inputs into; afterwards
+// window i (oldest first, length keep+1, ending at input i) is
+// buf[i : i+keep+1].
+func (h *history) block(n int) []float64 { return h.buf[h.keep : h.keep+n] }
+
+// advance keeps the last keep inputs for the next block.
+func (h *history) advance(n int) { copy(h.buf[:h.keep], h.buf[n:n+h.keep]) }
+
+// dotSym sums w[i]·c[i] for a symmetric c (c[i] == c[len(c)-1-i]): it adds the
+// two mirrored samples first and multiplies once, half the products.
+// Every branch of a linear-phase prototype is symmetric (newPolyphase
+// checks), so all the filtering goes through here.
+func dotSym(w, c []float64) float64 {
+	n := len(c)
+	half := n / 2
+	a, b, cc := w[:half], w[n-half:n], c[:half] // b is read backwards
 	var s0, s1, s2, s3 float64
 	i := 0
-	for ; i+4 <= len(c); i += 4 {
-		s0 += float64(w[i] * c[i])
-		s1 += float64(w[i+1] * c[i+1])
-		s2 += float64(w[i+2] * c[i+2])
-		s3 += float64(w[i+3] * c[i+3])
+	for ; i+4 <= half; i += 4 {
+		j := half - 1 - i
+		s0 += float64(cc[i] * (a[i] + b[j]))
+		s1 += float64(cc[i+1] * (a[i+1] + b[j-1]))
+		s2 += float64(cc[i+2] * (a[i+2] + b[j-2]))
+		s3 += float64(cc[i+3] * (a[i+3] + b[j-3]))
 	}
-	for ; i < len(c); i++ {
-		s0 += float64(w[i] * c[i])
+	for ; i < half; i++ {
+		s0 += float64(cc[i] * (a[i] + b[half-1-i]))
+	}
+	if n%2 == 1 {
+		s1 += float64(c[half] * w[half])
 	}
 	return (s0 + s1) + (s2 + s3)
 }
 
+// symmetric reports whether c reads the same both ways.
+func symmetric(c []float64) bool {
+	for i := range c {
+		if c[i] != c[len(c)-1-i] {
+			return false
+		}
+	}
+	return true
+}
+
 // stageState is one channel's memory of one stage.
 type stageState struct {
-	up       ring // inputs at the low rate
-	dnE, dnO ring // even and odd inputs at the high rate
+	up       history // inputs at the low rate
+	dnE, dnO history // even and odd inputs at the high rate
 }
 
 func (s *stageState) reset() { s.up.reset(); s.dnE.reset(); s.dnO.reset() }
@@ -183,7 +199,7 @@ func (s *stageState) reset() { s.up.reset(); s.dnE.reset(); s.dnO.reset() }
 // channel is one channel's memory and work buffers.
 type channel struct {
 	st  []stageState
-	pad ring        // top-rate delay that makes the latency whole
+	pad history     // top-rate delay that makes the latency whole
 	buf [][]float64 // buf[j]: work buffer at rate 2^j·fs, j = 1..log2
 }
 
@@ -218,13 +234,14 @@ func New(log2, channels, maxBlock int) *Oversampler {
 		ch := &o.ch[c]
 		ch.st = make([]stageState, log2)
 		for j, p := range o.poly {
+			low := maxBlock << j // the stage's low-rate block
 			ch.st[j] = stageState{
-				up:  newRing(len(p.up0)),
-				dnE: newRing(len(p.dn0)),
-				dnO: newRing(max(len(p.dn1), p.dnDelay+1)),
+				up:  newHistory(len(p.up0)-1, low),
+				dnE: newHistory(len(p.dn0)-1, low),
+				dnO: newHistory(max(len(p.dn1), p.dnDelay+1), low),
 			}
 		}
-		ch.pad = newRing(o.pad + 1)
+		ch.pad = newHistory(o.pad, maxBlock<<log2)
 		ch.buf = make([][]float64, log2+1)
 		for j := 0; j <= log2; j++ {
 			ch.buf[j] = make([]float64, maxBlock<<j)
@@ -257,17 +274,21 @@ func (o *Oversampler) Up(ch int, x []float64) []float64 {
 	c := &o.ch[ch]
 	in := x
 	for j, p := range o.poly {
-		out := c.buf[j+1][:2*len(in)]
-		s := &c.st[j]
-		for i, v := range in {
-			w := s.up.push(v)
-			out[2*i] = dot(w, p.up0)
+		n := len(in)
+		out := c.buf[j+1][:2*n]
+		h := &c.st[j].up
+		copy(h.block(n), in)
+		ne, no := len(p.up0), len(p.up1)
+		for i := 0; i < n; i++ {
+			w := h.buf[i : i+ne] // oldest first, ends at in[i]
+			out[2*i] = dotSym(w, p.up0)
 			if p.halfband {
-				out[2*i+1] = w[len(w)-1-p.upDelay]
+				out[2*i+1] = w[ne-1-p.upDelay]
 			} else {
-				out[2*i+1] = dot(w[len(w)-len(p.up1):], p.up1)
+				out[2*i+1] = dotSym(w[ne-no:], p.up1)
 			}
 		}
+		h.advance(n)
 		in = out
 	}
 	if o.log2 == 0 {
@@ -275,9 +296,10 @@ func (o *Oversampler) Up(ch int, x []float64) []float64 {
 		copy(in, x)
 	}
 	if o.pad > 0 {
-		for i, v := range in {
-			in[i] = c.pad.push(v)[0]
-		}
+		n := len(in)
+		copy(c.pad.block(n), in)
+		copy(in, c.pad.buf[:n])
+		c.pad.advance(n)
 	}
 	return in
 }
@@ -290,24 +312,30 @@ func (o *Oversampler) Down(ch int, hi []float64, y []float64) {
 	for j := o.log2 - 1; j >= 0; j-- {
 		p := o.poly[j]
 		s := &c.st[j]
-		var out []float64
-		if j == 0 {
-			out = y
-		} else {
-			out = c.buf[j][:len(in)/2]
+		n := len(in) / 2
+		out := y
+		if j > 0 {
+			out = c.buf[j][:n]
 		}
+		// Split into even and odd inputs. Output i uses even inputs up to
+		// in[2i] and odd inputs up to in[2i-1].
+		e, od := s.dnE.block(n), s.dnO.block(n)
+		for i := range e {
+			e[i], od[i] = in[2*i], in[2*i+1]
+		}
+		ne, lo := len(p.dn0), s.dnO.keep
 		for i := range out {
-			e := s.dnE.push(in[2*i])
-			acc := dot(e, p.dn0)
-			od := s.dnO.last() // odd inputs up to in[2i-1]
+			acc := dotSym(s.dnE.buf[i:i+ne], p.dn0)
+			w := s.dnO.buf[i : i+lo] // oldest first, ends at in[2i-1]
 			if p.halfband {
-				acc += float64(0.5 * od[len(od)-1-p.dnDelay])
+				acc += float64(0.5 * w[lo-1-p.dnDelay])
 			} else {
-				acc += dot(od[len(od)-len(p.dn1):], p.dn1)
+				acc += dotSym(w, p.dn1)
 			}
 			out[i] = acc
-			s.dnO.push(in[2*i+1])
 		}
+		s.dnE.advance(n)
+		s.dnO.advance(n)
 		in = out
 	}
 	if o.log2 == 0 {
