@@ -98,3 +98,35 @@ func TestParseNoteValue(t *testing.T) {
 		}
 	}
 }
+
+func TestTargets(t *testing.T) {
+	m, diags := NewParser().LoadMix(filepath.Join("testdata", "valid", "mastering.mix.hcl"), Options{})
+	if diags.HasErrors() {
+		t.Fatalf("unexpected diagnostics: %s", diags)
+	}
+	mt := m.Master.Target
+	if mt == nil || !mt.HasLoudness || mt.LoudnessLUFS != -14 || mt.TruePeakDBTP != -1 {
+		t.Fatalf("master target = %+v", mt)
+	}
+	cases := []struct {
+		name        string
+		rate        int
+		dither      string
+		hasLoudness bool
+		lufs, tp    float64
+		preset      string
+	}{
+		{"streaming", 48000, "none", true, -14, -1, ""},
+		{"cd", 44100, "shaped", false, 0, -0.3, "cd"},
+		{"broadcast", 48000, "none", true, -23, -2, "ebu-r128"},
+		{"plain16", 48000, "tpdf", true, -14, -1, ""}, // 16-bit defaults to TPDF dither
+	}
+	for i, c := range cases {
+		o := m.Outputs[i]
+		tg := o.EffectiveTarget(m)
+		if o.Name != c.name || o.SampleRate != c.rate || o.Dither != c.dither ||
+			tg.HasLoudness != c.hasLoudness || tg.LoudnessLUFS != c.lufs || tg.TruePeakDBTP != c.tp || tg.Preset != c.preset {
+			t.Errorf("output %s: rate %d dither %q target %+v", o.Name, o.SampleRate, o.Dither, tg)
+		}
+	}
+}

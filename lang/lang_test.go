@@ -63,8 +63,8 @@ func TestValidBasic(t *testing.T) {
 		},
 		Master: &Master{GainDB: -0.5},
 		Outputs: []*Output{
-			{Name: "main", File: "out/song.wav", FilePath: filepath.Join(dir, "out", "song.wav"), BitDepth: 24},
-			{Name: "float", File: "out/song-float.wav", FilePath: filepath.Join(dir, "out", "song-float.wav"), BitDepth: 32, Float: true},
+			{Name: "main", File: "out/song.wav", FilePath: filepath.Join(dir, "out", "song.wav"), BitDepth: 24, SampleRate: 44100, Dither: "none"},
+			{Name: "float", File: "out/song-float.wav", FilePath: filepath.Join(dir, "out", "song-float.wav"), BitDepth: 32, Float: true, SampleRate: 44100, Dither: "none"},
 		},
 	}
 	if diff := cmp.Diff(want, m, cmpOpts); diff != "" {

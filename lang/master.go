@@ -6,7 +6,7 @@ var masterBlockSchema = &hcl.BodySchema{
 	Attributes: []hcl.AttributeSchema{
 		{Name: "gain"},
 	},
-	Blocks: effectBlocks(),
+	Blocks: append(effectBlocks(), hcl.BlockHeaderSchema{Type: "target"}),
 }
 
 func decodeMasterBlock(block *hcl.Block, s *scope) (*Master, hcl.Diagnostics) {
@@ -17,5 +17,18 @@ func decodeMasterBlock(block *hcl.Block, s *scope) (*Master, hcl.Diagnostics) {
 	}
 	effects, d := decodeEffects(content.Blocks, s)
 	m.Effects = effects
-	return m, append(diags, d...)
+	diags = append(diags, d...)
+	for _, b := range content.Blocks {
+		if b.Type != "target" {
+			continue
+		}
+		if m.Target != nil {
+			diags = append(diags, duplicate("target", "", m.Target.DeclRange, b))
+			continue
+		}
+		t, d := decodeTargetBlock(b, s)
+		diags = append(diags, d...)
+		m.Target = t
+	}
+	return m, diags
 }

@@ -151,6 +151,7 @@ func (s *Send) Address(owner string) string { return owner + ".send." + s.To.Nam
 type Master struct {
 	GainDB    float64
 	Effects   []*Effect
+	Target    *Target // nil: outputs get the master as it is
 	DeclRange hcl.Range
 }
 
@@ -167,6 +168,27 @@ type Output struct {
 	BitDepth      int  // 16, 24 or 32
 	Float         bool // 32-bit IEEE float
 	BitDepthRange hcl.Range
+
+	// SampleRate is the file's rate (the mix rate unless set).
+	SampleRate      int
+	SampleRateRange hcl.Range
+	// Dither is "none", "tpdf" or "shaped".
+	Dither      string
+	DitherRange hcl.Range
+	// Target overrides the master's target for this output, or is nil.
+	Target *Target
+}
+
+// EffectiveTarget is the target this output is mastered to: its own, or
+// the master's, or nil.
+func (o *Output) EffectiveTarget(m *Mix) *Target {
+	if o.Target != nil {
+		return o.Target
+	}
+	if m.Master != nil {
+		return m.Master.Target
+	}
+	return nil
 }
 
 // Address is the output's stable node address.

@@ -11,13 +11,19 @@ var outputBlockSchema = &hcl.BodySchema{
 	Attributes: []hcl.AttributeSchema{
 		{Name: "file", Required: true},
 		{Name: "bit_depth"},
+		{Name: "sample_rate"},
+		{Name: "dither"},
 	},
+	Blocks: []hcl.BlockHeaderSchema{{Type: "target"}},
 }
+
+// DitherKinds are the accepted dither values.
+var DitherKinds = []string{"none", "tpdf", "shaped"}
 
 // DefaultBitDepth is an output's bit depth when bit_depth is not set.
 const DefaultBitDepth = 24
 
-func decodeOutputBlock(block *hcl.Block, s *scope, dir string) (*Output, hcl.Diagnostics) {
+func decodeOutputBlock(block *hcl.Block, s *scope, dir string, mixRate int) (*Output, hcl.Diagnostics) {
 	diags := checkName(block, "output")
 	content, d := block.Body.Content(outputBlockSchema)
 	diags = append(diags, d...)
@@ -40,6 +46,60 @@ func decodeOutputBlock(block *hcl.Block, s *scope, dir string) (*Output, hcl.Dia
 		o.BitDepthRange = attr.Expr.Range()
 		d := decodeBitDepth(attr, s, o)
 		diags = append(diags, d...)
+	}
+	o.SampleRate, o.SampleRateRange = mixRate, block.DefRange
+	if attr, ok := content.Attributes["sample_rate"]; ok {
+		o.SampleRateRange = attr.Expr.Range()
+		rate, d := s.integer(attr, sampleRateRange)
+		diags = append(diags, d...)
+		if !d.HasErrors() {
+			o.SampleRate = rate
+		}
+	}
+	// Reducing to 16 bits is where dither matters; wider formats keep
+	// their rounding error far below audibility.
+	o.Dither, o.DitherRange = "none", block.DefRange
+	if o.BitDepth == 16 && !o.Float {
+		o.Dither = "tpdf"
+	}
+	if attr, ok := content.Attributes["dither"]; ok {
+		o.DitherRange = attr.Expr.Range()
+		d, dd := s.str(attr)
+		diags = append(diags, dd...)
+		if !dd.HasErrors() {
+			if contains(DitherKinds, d) {
+				o.Dither = d
+			} else {
+				rng := attr.Expr.Range()
+				diags = append(diags, &hcl.Diagnostic{
+					Severity: hcl.DiagError,
+					Summary:  "Invalid dither",
+					Detail:   fmt.Sprintf("dither must be %s; this is %q.%s", quoteList(DitherKinds), d, didYouMean(d, DitherKinds)),
+					Subject:  &rng,
+				})
+			}
+		}
+		if o.Float && o.Dither != "none" {
+			rng := attr.Expr.Range()
+			diags = append(diags, &hcl.Diagnostic{
+				Severity: hcl.DiagError,
+				Summary:  "Dither on a float output",
+				Detail:   "A 32-bit float output keeps every sample exactly; dither applies only to integer bit depths. Remove dither, or choose bit_depth 16 or 24.",
+				Subject:  &rng,
+			})
+		}
+	}
+	for _, b := range content.Blocks {
+		if b.Type != "target" {
+			continue
+		}
+		if o.Target != nil {
+			diags = append(diags, duplicate("target", "", o.Target.DeclRange, b))
+			continue
+		}
+		t, d := decodeTargetBlock(b, s)
+		diags = append(diags, d...)
+		o.Target = t
 	}
 	return o, diags
 }

@@ -152,7 +152,7 @@ func (p *Parser) LoadMix(filename string, opts Options) (*Mix, hcl.Diagnostics) 
 			diags = append(diags, d...)
 			m.Master = ms
 		case "output":
-			o, d := decodeOutputBlock(block, s, dir)
+			o, d := decodeOutputBlock(block, s, dir, m.SampleRate)
 			diags = append(diags, d...)
 			m.Outputs = append(m.Outputs, o)
 		}
