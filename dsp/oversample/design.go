@@ -200,3 +200,24 @@ func response(h []float64, f float64) float64 {
 	}
 	return a
 }
+
+// KaiserLowpass returns an n-tap (n odd) Kaiser-windowed sinc low pass with
+// cutoff fc (cycles per sample, -6 dB point), window parameter beta and
+// unit DC gain, computed with the same portable arithmetic as this
+// package's own stages. It is exported for dsp/resample, whose polyphase
+// prototypes are the same design at other lengths and cutoffs.
+func KaiserLowpass(n int, fc, beta float64) []float64 {
+	if n%2 == 0 {
+		panic("oversample: KaiserLowpass needs an odd length")
+	}
+	return kaiser(n, fc, beta, false)
+}
+
+// KaiserBeta is Kaiser's β for a stop-band attenuation in dB (Oppenheim &
+// Schafer eq. 7.62).
+func KaiserBeta(attenDB float64) float64 { return kaiserBeta(attenDB) }
+
+// KaiserOrder is Kaiser's estimate of the order (taps - 1) of a low pass
+// with the given attenuation in dB and transition width in cycles per
+// sample (Oppenheim & Schafer eq. 7.63).
+func KaiserOrder(attenDB, transition float64) int { return kaiserOrder(attenDB, transition) }
