@@ -14,7 +14,8 @@
 //	  bandpass  { freq = 1000, q = 1 }
 //	}
 //
-// highpass and lowpass take slope = 12, 24, 36 or 48 dB/octave. Slope 12
+// highpass and lowpass take slope = 12, 24, 36 or 48 dB/octave (other
+// values are rounded to the nearest of these). Slope 12
 // is one Cookbook section with the band's q (default 1/√2, Butterworth);
 // steeper slopes are Butterworth cascades of order slope/6 (2, 4, 6 or 8
 // poles), whose section Qs are fixed, so q is ignored. Every band is
