@@ -123,7 +123,6 @@ type Meter struct {
 	momE, stE  float64 // energies (weighted mean squares) of the last windows
 	maxMomE    float64
 	maxStE     float64
-	measured   bool // at least one tick completed
 
 	blocks []float64 // gating-block energies, one per 100 ms
 	series []float64 // short-term energies, one per 100 ms
@@ -161,8 +160,8 @@ type Options struct {
 }
 
 // NewMeterOptions is the general constructor. It panics if sampleRate <
-// MinSampleRate, channels < 1, len(o.Weights) is neither 0 nor channels,
-// or a weight is negative or not finite.
+// MinSampleRate, channels < 1, o.Weights is non-nil with a length other
+// than channels, or a weight is negative or not finite.
 func NewMeterOptions(sampleRate float64, channels int, o Options) *Meter {
 	if !(sampleRate >= MinSampleRate) || math.IsInf(sampleRate, 1) {
 		panic("loudness: sample rate below 8 kHz")
@@ -237,7 +236,6 @@ func (m *Meter) Reset() {
 	m.mom.reset()
 	m.short.reset()
 	m.momE, m.stE, m.maxMomE, m.maxStE = 0, 0, 0, 0
-	m.measured = false
 	m.blocks = m.blocks[:0]
 	m.series = m.series[:0]
 }
@@ -326,7 +324,6 @@ func (m *Meter) closeTick() {
 	m.stE = m.short.push(e) / float64(end-m.tickStart(k+1-shortTermTicks))
 	m.maxMomE = max(m.maxMomE, m.momE)
 	m.maxStE = max(m.maxStE, m.stE)
-	m.measured = true
 	if (k+1)%hopTicks == 0 {
 		if k+1 >= momentaryTicks {
 			m.blocks = append(m.blocks, m.momE)
