@@ -27,18 +27,28 @@ type OutputResult struct {
 	// Loudness is the file's measurement (EBU R 128: integrated loudness,
 	// true peak, loudness range, ...).
 	Loudness loudness.Result
+	// Target reports the mastering target's gain and limiting, or is nil.
+	Target *TargetReport
+	// Warnings name the output and say what could not be done well.
+	Warnings []string
 }
 
 // Render renders g and writes every output. Outputs are written to temp
 // files and renamed into place only when the whole render has succeeded:
 // a failed or cancelled render leaves no output and never damages an
 // earlier one.
+//
+// Without mastering targets, the master streams straight to every output.
+// With one, the master is spooled and each output is mastered from the
+// spool (see the mastering stage).
 func Render(ctx context.Context, g *Graph, opts Options) ([]OutputResult, error) {
 	e, err := NewEngine(g, opts)
 	if err != nil {
 		return nil, err
 	}
 	defer e.Close()
+	block := e.blockSize
+	rate := float64(g.SampleRate)
 
 	sinks := make([]*fileSink, 0, len(g.Outputs))
 	abort := func() {
@@ -56,24 +66,68 @@ func Render(ctx context.Context, g *Graph, opts Options) ([]OutputResult, error)
 			abort()
 			return nil, fmt.Errorf("%s: %w", o.Address, err)
 		}
-		m := loudness.NewMeter(float64(g.SampleRate), 2)
-		m.Reserve(float64(g.Frames)/float64(g.SampleRate) + float64(g.TailCapFrames)/float64(g.SampleRate))
-		sinks = append(sinks, &fileSink{o: o, w: w, limit: !o.Encoding.Float, meter: m})
+		st := newStage(rate, block, newQuantizer(o))
+		st.meter.Reserve(float64(g.Frames)/rate + float64(g.TailCapFrames)/rate)
+		sinks = append(sinks, &fileSink{o: o, w: w, limit: !o.Encoding.Float, stage: st})
 	}
 
-	for {
-		block, err := e.Next(ctx)
-		if errors.Is(err, io.EOF) {
-			break
+	var sp *spool
+	var pre loudness.Result
+	if g.hasTargets() {
+		if sp, err = newSpool(); err != nil {
+			abort()
+			return nil, err
 		}
+		defer sp.Close()
+		preMeter := loudness.NewMeter(rate, 2)
+		if err := pump(ctx, e, func(b [][]float64) error {
+			preMeter.Process(b)
+			return sp.write(b)
+		}); err != nil {
+			abort()
+			return nil, err
+		}
+		if err := sp.finish(); err != nil {
+			abort()
+			return nil, err
+		}
+		pre = preMeter.Result()
+	} else {
+		// Stream: every sink's stage sees the master as it is rendered.
+		for _, s := range sinks {
+			s.stage.reset()
+		}
+		err := pump(ctx, e, func(b [][]float64) error {
+			for _, s := range sinks {
+				if err := s.stage.push(b, s.write); err != nil {
+					return fmt.Errorf("%s: %w", s.o.Address, err)
+				}
+			}
+			return nil
+		})
 		if err != nil {
 			abort()
 			return nil, err
 		}
+	}
+
+	if sp != nil {
 		for _, s := range sinks {
-			if err := s.write(block); err != nil {
+			t := s.o.Model.EffectiveTarget(g.Mix)
+			if t != nil {
+				rep, warnings, err := planTarget(ctx, s.stage, sp, t, pre, rate, block, s.o.Encoding.BitDepth, s.o.Encoding.Float, s.o.Address)
+				if err != nil {
+					abort()
+					return nil, err
+				}
+				s.report, s.warnings = rep, warnings
+			}
+			if err := s.stage.run(ctx, sp, block, s.write); err != nil {
 				abort()
 				return nil, fmt.Errorf("%s: %w", s.o.Address, err)
+			}
+			if s.report != nil && s.stage.lim != nil {
+				s.report.LimitingDB = s.stage.lim.MaxGainReductionDB()
 			}
 		}
 	}
@@ -94,24 +148,54 @@ func Render(ctx context.Context, g *Graph, opts Options) ([]OutputResult, error)
 			Address:  s.o.Address,
 			Path:     s.o.Path,
 			Frames:   s.frames,
-			Seconds:  float64(s.frames) / float64(g.SampleRate),
+			Seconds:  float64(s.frames) / rate,
 			PeakDBFS: 20 * math.Log10(s.peak),
 			Clipped:  s.clipped,
 			SHA256:   sum,
-			Loudness: s.meter.Result(),
+			Loudness: s.stage.meter.Result(),
+			Target:   s.report,
+			Warnings: s.warnings,
 		})
 	}
 	return results, nil
+}
+
+// hasTargets reports whether any output is mastered to a target.
+func (g *Graph) hasTargets() bool {
+	for _, o := range g.Outputs {
+		if o.Model.EffectiveTarget(g.Mix) != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// pump renders every block of the engine into f.
+func pump(ctx context.Context, e *Engine, f func([][]float64) error) error {
+	for {
+		b, err := e.Next(ctx)
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if err := f(b); err != nil {
+			return err
+		}
+	}
 }
 
 type fileSink struct {
 	o       *Output
 	w       *audiofile.Writer
 	limit   bool // an integer format clips at full scale
-	peak    float64
-	clipped int64
-	frames  int64
-	meter   *loudness.Meter
+	peak     float64
+	clipped  int64
+	frames   int64
+	stage    *stage
+	report   *TargetReport
+	warnings []string
 }
 
 func (s *fileSink) write(block [][]float64) error {
@@ -128,7 +212,6 @@ func (s *fileSink) write(block [][]float64) error {
 		}
 	}
 	s.frames += int64(len(block[0]))
-	s.meter.Process(block)
 	return s.w.Write(block)
 }
 

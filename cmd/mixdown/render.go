@@ -58,9 +58,19 @@ func runRender(env *Env, args []string) int {
 		return exitFail
 	}
 	for _, r := range results {
-		fmt.Fprintf(env.Stdout, "%s  %s  peak %s dBFS  %s LUFS  %s dBTP  sha256 %s\n",
+		target := ""
+		if t := r.Target; t != nil {
+			target = fmt.Sprintf("  gain %+.2f dB", t.GainDB)
+			if t.Target.HasLoudness {
+				target += fmt.Sprintf("  limiting %.1f dB", t.LimitingDB)
+			}
+		}
+		fmt.Fprintf(env.Stdout, "%s  %s  peak %s dBFS  %s LUFS  %s dBTP%s  sha256 %s\n",
 			displayPath(r.Path), formatDuration(r.Seconds), formatDB(r.PeakDBFS),
-			formatLevel(r.Loudness.IntegratedLUFS), formatLevel(r.Loudness.TruePeakDBTP), r.SHA256)
+			formatLevel(r.Loudness.IntegratedLUFS), formatLevel(r.Loudness.TruePeakDBTP), target, r.SHA256)
+		for _, w := range r.Warnings {
+			fmt.Fprintf(env.Stderr, "Warning: %s\n", w)
+		}
 		if r.Clipped > 0 {
 			fmt.Fprintf(env.Stderr, "Warning: %s clipped %d samples at full scale; lower the master or add a limiter.\n",
 				displayPath(r.Path), r.Clipped)

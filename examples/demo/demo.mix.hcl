@@ -200,13 +200,22 @@ master {
     attack    = 30
     release   = 200
   }
-  limiter {
-    ceiling   = -1
+  limiter { # catches the peaks the glue lets through, before the target's gain
+    ceiling   = -3
     true_peak = true
+  }
+
+  target {
+    preset = "spotify" # -14 LUFS integrated, true peak at or below -1 dBTP
   }
 }
 
 output "main" {
   file      = "out/demo.wav"
   bit_depth = 24
+}
+
+output "broadcast" {
+  file = "out/demo-r128.wav"
+  target { preset = "ebu-r128" } # -23 LUFS, -1 dBTP
 }

@@ -1,0 +1,272 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+
+	"github.com/mixdown/mixdown/dsp"
+	"github.com/mixdown/mixdown/dsp/audiofile"
+	"github.com/mixdown/mixdown/dsp/dynamics"
+	"github.com/mixdown/mixdown/dsp/loudness"
+	"github.com/mixdown/mixdown/lang"
+)
+
+// The mastering stage turns the master into one output file:
+//
+//	master -> target gain -> true-peak limiter -> quantise (dither) -> meter -> file
+//
+// A loudness target needs the whole master measured before the gain is
+// known. The master is rendered once into a spool (a temporary file of
+// exact float64 samples, so memory does not grow with the song), then the
+// stage runs over the spool: a few measuring passes find the gain that
+// puts the final file, after limiting and quantisation, within 0.02 LU of
+// the target with its true peak under the ceiling; a last pass writes it.
+// Every pass is deterministic, so the search always lands on the same gain.
+
+// Limits of the target search.
+const (
+	targetToleranceLU = 0.02 // aim well inside the promised ±0.1 LU
+	maxTargetPasses   = 10
+	// limitingWarnDB is the gain reduction past which a target is
+	// reported as needing heavy limiting.
+	limitingWarnDB = 6
+	// peakOnlyWindowDB: a peak-only target lands its true peak in
+	// [ceiling-window, ceiling].
+	peakOnlyWindowDB = 0.05
+)
+
+// quantizer reduces word length in place, onto the output's integer grid.
+type quantizer interface {
+	Process(buf [][]float64)
+	Reset()
+}
+
+// stage is one output's mastering chain.
+type stage struct {
+	gain    float64
+	lim     *dynamics.Limiter // nil without a loudness target
+	latency int               // the limiter's, dropped from the start
+	skip    int
+	quant   quantizer // nil for float outputs
+	meter   *loudness.Meter
+	buf     [][]float64
+	view    [][]float64
+	zeros   [][]float64
+}
+
+func newStage(rate float64, block int, quant quantizer) *stage {
+	return &stage{
+		gain:  1,
+		quant: quant,
+		meter: loudness.NewMeter(rate, 2),
+		buf:   alloc(2, block),
+		view:  make([][]float64, 2),
+		zeros: alloc(2, block),
+	}
+}
+
+// setLimiter turns the true-peak limiter on at ceilingDB.
+func (s *stage) setLimiter(rate float64, block int, ceilingDB float64) {
+	p := dynamics.DefaultLimiterParams()
+	p.CeilingDB, p.TruePeak = ceilingDB, true
+	if s.lim == nil {
+		s.lim = dynamics.NewLimiter(p)
+		s.lim.Prepare(dsp.Spec{SampleRate: rate, MaxBlock: block, Channels: 2})
+	} else {
+		s.lim.SetParams(p)
+	}
+	s.latency = s.lim.Latency()
+}
+
+func (s *stage) reset() {
+	if s.lim != nil {
+		s.lim.Reset()
+	}
+	if s.quant != nil {
+		s.quant.Reset()
+	}
+	s.meter.Reset()
+	s.skip = s.latency
+}
+
+// push runs one block through the stage and hands the result to emit.
+func (s *stage) push(in [][]float64, emit func([][]float64) error) error {
+	n := len(in[0])
+	for ch := range s.buf {
+		dst, src := s.buf[ch][:n], in[ch]
+		for i, x := range src {
+			dst[i] = x * s.gain
+		}
+		s.view[ch] = dst
+	}
+	if s.lim != nil {
+		s.lim.Process(s.view)
+	}
+	from := min(s.skip, n)
+	s.skip -= from
+	if from == n {
+		return nil
+	}
+	for ch := range s.view {
+		s.view[ch] = s.view[ch][from:]
+	}
+	if s.quant != nil {
+		s.quant.Process(s.view)
+	}
+	s.meter.Process(s.view)
+	if emit != nil {
+		return emit(s.view)
+	}
+	return nil
+}
+
+// flush pushes the limiter's latency worth of silence, so the output is
+// exactly as long as the input.
+func (s *stage) flush(emit func([][]float64) error) error {
+	left := s.latency
+	for left > 0 {
+		n := min(left, len(s.zeros[0]))
+		z := [][]float64{s.zeros[0][:n], s.zeros[1][:n]}
+		if err := s.push(z, emit); err != nil {
+			return err
+		}
+		left -= n
+	}
+	return nil
+}
+
+// run feeds the whole spool through the stage.
+func (s *stage) run(ctx context.Context, sp *spool, block int, emit func([][]float64) error) error {
+	s.reset()
+	r, err := sp.reader(block)
+	if err != nil {
+		return err
+	}
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		b, err := r.next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		if err := s.push(b, emit); err != nil {
+			return err
+		}
+	}
+	return s.flush(emit)
+}
+
+// TargetReport says what a target did to one output.
+type TargetReport struct {
+	Target        *lang.Target
+	GainDB        float64 // applied before the limiter
+	LimitingDB    float64 // the limiter's largest gain reduction (0 without one)
+	LimiterCeilDB float64 // the ceiling the limiter ran at
+	Passes        int     // measuring passes the search took
+}
+
+// planTarget finds the stage settings that meet t, measuring passes over
+// the spool. It returns warnings for a target that needs heavy limiting or
+// cannot be met.
+func planTarget(ctx context.Context, s *stage, sp *spool, t *lang.Target, pre loudness.Result, rate float64, block int, bitDepth int, isFloat bool, addr string) (*TargetReport, []string, error) {
+	rep := &TargetReport{Target: t}
+	var warnings []string
+	if t.HasLoudness && loudness.NoValue(pre.IntegratedLUFS) || !t.HasLoudness && loudness.NoValue(pre.TruePeakDBTP) {
+		warnings = append(warnings, fmt.Sprintf("%s: the target cannot be reached: the master is silent", addr))
+		return rep, warnings, nil
+	}
+
+	measure := func(gainDB float64) (loudness.Result, error) {
+		s.gain = dsp.DBToGain(gainDB)
+		rep.Passes++
+		if err := s.run(ctx, sp, block, nil); err != nil {
+			return loudness.Result{}, err
+		}
+		return s.meter.Result(), nil
+	}
+
+	if !t.HasLoudness {
+		// Peak-only: a gain puts the true peak at the ceiling; no limiter.
+		g := t.TruePeakDBTP - pre.TruePeakDBTP
+		for pass := 0; pass < maxTargetPasses; pass++ {
+			res, err := measure(g)
+			if err != nil {
+				return nil, nil, err
+			}
+			over := res.TruePeakDBTP - t.TruePeakDBTP
+			if over <= 0 && over >= -peakOnlyWindowDB {
+				rep.GainDB = g
+				return rep, warnings, nil
+			}
+			g -= over + peakOnlyWindowDB/4
+		}
+		rep.GainDB = g
+		s.gain = dsp.DBToGain(g)
+		return rep, append(warnings, fmt.Sprintf("%s: the true peak could not be placed at %.1f dBTP", addr, t.TruePeakDBTP)), nil
+	}
+
+	// Loudness target: gain into a true-peak limiter at the ceiling. The
+	// quantiser adds up to about two steps of the integer grid to any
+	// sample; the limiter leaves room for that.
+	ceiling := t.TruePeakDBTP
+	if !isFloat {
+		step := 2 / audiofile.IntScale(bitDepth)
+		ceiling += dsp.GainToDB(1 - step/dsp.DBToGain(ceiling))
+	}
+	s.setLimiter(rate, block, ceiling)
+	g := t.LoudnessLUFS - pre.IntegratedLUFS
+	var prevG, prevL float64
+	havePrev := false
+	var res loudness.Result
+	for pass := 0; pass < maxTargetPasses; pass++ {
+		var err error
+		res, err = measure(g)
+		if err != nil {
+			return nil, nil, err
+		}
+		miss := t.LoudnessLUFS - res.IntegratedLUFS
+		over := res.TruePeakDBTP - t.TruePeakDBTP
+		if math.Abs(miss) <= targetToleranceLU && over <= 0 {
+			break
+		}
+		if over > 0 {
+			// The limiter's ceiling is a little optimistic for this
+			// material: lower it by what got through.
+			ceiling -= over + 0.01
+			s.setLimiter(rate, block, ceiling)
+		}
+		// Secant step on loudness against gain: limiting makes the
+		// slope less than one. Keep it sane.
+		slope := 1.0
+		if havePrev && g != prevG {
+			slope = (res.IntegratedLUFS - prevL) / (g - prevG)
+			slope = min(max(slope, 0.1), 1.5)
+		}
+		prevG, prevL, havePrev = g, res.IntegratedLUFS, true
+		g += miss / slope
+	}
+	rep.GainDB = g
+	rep.LimiterCeilDB = ceiling
+	rep.LimitingDB = s.lim.MaxGainReductionDB()
+	s.gain = dsp.DBToGain(g)
+	if miss := t.LoudnessLUFS - res.IntegratedLUFS; math.Abs(miss) > 0.1 {
+		warnings = append(warnings, fmt.Sprintf("%s: the target of %.1f LUFS cannot be reached: the file measures %.1f LUFS", addr, t.LoudnessLUFS, res.IntegratedLUFS))
+	}
+	if rep.LimitingDB > limitingWarnDB {
+		warnings = append(warnings, fmt.Sprintf("%s: reaching %.1f LUFS takes %.1f dB of limiting (more than %d dB): expect audible squashing; lower the target or control peaks earlier in the chain",
+			addr, t.LoudnessLUFS, rep.LimitingDB, limitingWarnDB))
+	}
+	return rep, warnings, nil
+}
+
+// newQuantizer returns the word-length reduction for an output, or nil.
+func newQuantizer(o *Output) quantizer {
+	return nil
+}
