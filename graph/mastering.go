@@ -38,10 +38,12 @@ const (
 	peakOnlyWindowDB = 0.05
 )
 
-// quantizer reduces word length in place, onto the output's integer grid.
+// quantizer reduces word length in place, onto exactly the values the
+// file will hold, so what is metered is what is written.
 type quantizer interface {
 	Process(buf [][]float64)
 	Reset()
+	Clipped() int64 // samples clipped at full scale since Reset
 }
 
 // stage is one output's mastering chain.
@@ -92,8 +94,22 @@ func (s *stage) reset() {
 	s.skip = s.latency
 }
 
-// push runs one block through the stage and hands the result to emit.
+// push runs a block of any length through the stage and hands the
+// results to emit, in pieces of at most the stage's block size.
 func (s *stage) push(in [][]float64, emit func([][]float64) error) error {
+	size := len(s.buf[0])
+	for off := 0; off < len(in[0]); off += size {
+		end := min(off+size, len(in[0]))
+		var piece [2][]float64
+		piece[0], piece[1] = in[0][off:end], in[1][off:end]
+		if err := s.pushBlock(piece[:], emit); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *stage) pushBlock(in [][]float64, emit func([][]float64) error) error {
 	n := len(in[0])
 	for ch := range s.buf {
 		dst, src := s.buf[ch][:n], in[ch]
@@ -266,7 +282,53 @@ func planTarget(ctx context.Context, s *stage, sp *spool, t *lang.Target, pre lo
 	return rep, warnings, nil
 }
 
-// newQuantizer returns the word-length reduction for an output, or nil.
+// newQuantizer returns the word-length reduction for an output.
 func newQuantizer(o *Output) quantizer {
-	return nil
+	if o.Encoding.Float {
+		return &float32Quantizer{}
+	}
+	scale := audiofile.IntScale(o.Encoding.BitDepth)
+	return &roundQuantizer{scale: scale, lo: -scale, hi: scale - 1}
 }
+
+// roundQuantizer rounds to the integer grid as the WAV writer does (half
+// to even, clipped to the format's range), without dither.
+type roundQuantizer struct {
+	scale, lo, hi float64
+	clipped       int64
+}
+
+func (q *roundQuantizer) Process(buf [][]float64) {
+	for _, x := range buf {
+		for i, v := range x {
+			r := math.RoundToEven(v * q.scale)
+			if r > q.hi {
+				r = q.hi
+				q.clipped++
+			} else if r < q.lo {
+				r = q.lo
+				q.clipped++
+			} else if r != r {
+				r = 0
+			}
+			x[i] = r / q.scale
+		}
+	}
+}
+
+func (q *roundQuantizer) Reset()         { q.clipped = 0 }
+func (q *roundQuantizer) Clipped() int64 { return q.clipped }
+
+// float32Quantizer rounds to the 32-bit float a float output stores.
+type float32Quantizer struct{ clipped int64 }
+
+func (q *float32Quantizer) Process(buf [][]float64) {
+	for _, x := range buf {
+		for i, v := range x {
+			x[i] = float64(float32(v))
+		}
+	}
+}
+
+func (q *float32Quantizer) Reset()         {}
+func (q *float32Quantizer) Clipped() int64 { return 0 }

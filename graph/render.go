@@ -68,7 +68,7 @@ func Render(ctx context.Context, g *Graph, opts Options) ([]OutputResult, error)
 		}
 		st := newStage(rate, block, newQuantizer(o))
 		st.meter.Reserve(float64(g.Frames)/rate + float64(g.TailCapFrames)/rate)
-		sinks = append(sinks, &fileSink{o: o, w: w, limit: !o.Encoding.Float, stage: st})
+		sinks = append(sinks, &fileSink{o: o, w: w, stage: st})
 	}
 
 	var sp *spool
@@ -150,7 +150,7 @@ func Render(ctx context.Context, g *Graph, opts Options) ([]OutputResult, error)
 			Frames:   s.frames,
 			Seconds:  float64(s.frames) / rate,
 			PeakDBFS: 20 * math.Log10(s.peak),
-			Clipped:  s.clipped,
+			Clipped:  s.stage.quant.Clipped(),
 			SHA256:   sum,
 			Loudness: s.stage.meter.Result(),
 			Target:   s.report,
@@ -187,11 +187,9 @@ func pump(ctx context.Context, e *Engine, f func([][]float64) error) error {
 }
 
 type fileSink struct {
-	o       *Output
-	w       *audiofile.Writer
-	limit   bool // an integer format clips at full scale
+	o        *Output
+	w        *audiofile.Writer
 	peak     float64
-	clipped  int64
 	frames   int64
 	stage    *stage
 	report   *TargetReport
@@ -201,12 +199,7 @@ type fileSink struct {
 func (s *fileSink) write(block [][]float64) error {
 	for _, ch := range block {
 		for _, x := range ch {
-			a := math.Abs(x)
-			if s.limit && a > 1 {
-				s.clipped++
-				a = 1
-			}
-			if a > s.peak {
+			if a := math.Abs(x); a > s.peak {
 				s.peak = a
 			}
 		}

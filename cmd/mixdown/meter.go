@@ -122,6 +122,12 @@ func meterFile(path string) (loudness.Result, error) {
 	}
 	defer r.Close()
 	info := r.Info()
+	if info.SampleRate < loudness.MinSampleRate {
+		return loudness.Result{}, fmt.Errorf("%s: %d Hz is below the %d Hz that BS.1770 metering needs", path, info.SampleRate, loudness.MinSampleRate)
+	}
+	if info.Channels == 0 {
+		return loudness.Result{}, fmt.Errorf("%s: the file has no channels", path)
+	}
 	m := loudness.NewMeter(float64(info.SampleRate), info.Channels)
 	m.Reserve(info.Duration())
 	buf := make([][]float64, info.Channels)

@@ -1,0 +1,137 @@
+package graph
+
+import (
+	"context"
+	"math"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/mixdown/mixdown/dsp/loudness"
+)
+
+// musicLike is a deterministic test programme: a chord with a beat (decaying
+// bursts of noise), loud enough that reaching -14 LUFS needs a limiter.
+func musicLike(n, rate int, seed uint64) []float64 {
+	x := noise(n, seed, 1)
+	out := make([]float64, n)
+	beat := rate / 2
+	for i := range out {
+		t := float64(i) / float64(rate)
+		chord := 0.12*math.Sin(2*math.Pi*220*t) + 0.08*math.Sin(2*math.Pi*277.2*t) + 0.06*math.Sin(2*math.Pi*329.6*t)
+		env := math.Exp(-float64(i%beat) / float64(rate) * 12)
+		out[i] = chord + 0.5*env*x[i]
+	}
+	return out
+}
+
+// meterWAV measures a written file independently of the render's meter.
+func meterWAV(t *testing.T, path string) loudness.Result {
+	t.Helper()
+	x := readWAV(t, path)
+	m := loudness.NewMeter(48000, len(x))
+	m.Process(x)
+	return m.Result()
+}
+
+// TestTargetEndToEnd: the written files meet their targets, measured on
+// the files themselves.
+func TestTargetEndToEnd(t *testing.T) {
+	dir := t.TempDir()
+	const rate = 48000
+	writeWAV(t, filepath.Join(dir, "a.wav"), rate, musicLike(rate*12, rate, 1))
+	writeWAV(t, filepath.Join(dir, "b.wav"), rate, musicLike(rate*12, rate, 2), musicLike(rate*12, rate, 3))
+	g := mustBuild(t, dir, `
+track "a" {
+  source = "a.wav"
+  pan    = -0.3
+}
+track "b" {
+  source = "b.wav"
+  gain   = -4
+}
+master {
+  target {
+    loudness  = -14
+    true_peak = -1
+  }
+}
+output "stream" {
+  file      = "out/stream.wav"
+  bit_depth = 24
+}
+output "quiet" {
+  file = "out/quiet.wav"
+  target { preset = "ebu-r128" }
+}
+output "float" {
+  file      = "out/float.wav"
+  bit_depth = "float"
+  target {
+    loudness  = -9
+    true_peak = -0.5
+  }
+}
+output "peak" {
+  file = "out/peak.wav"
+  target { true_peak = -3 }
+}
+`)
+	res, err := Render(context.Background(), g, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		file     string
+		lufs, tp float64
+		peakOnly bool
+	}{
+		{"stream.wav", -14, -1, false},
+		{"quiet.wav", -23, -1, false},
+		{"float.wav", -9, -0.5, false},
+		{"peak.wav", 0, -3, true},
+	}
+	for i, c := range cases {
+		m := meterWAV(t, filepath.Join(dir, "out", c.file))
+		if !c.peakOnly && math.Abs(m.IntegratedLUFS-c.lufs) > 0.1 {
+			t.Errorf("%s: %.3f LUFS, want %.1f ±0.1", c.file, m.IntegratedLUFS, c.lufs)
+		}
+		if m.TruePeakDBTP > c.tp {
+			t.Errorf("%s: true peak %.4f dBTP over the %.1f ceiling", c.file, m.TruePeakDBTP, c.tp)
+		}
+		if c.peakOnly && m.TruePeakDBTP < c.tp-peakOnlyWindowDB {
+			t.Errorf("%s: true peak %.3f dBTP, want within %.2f dB under %.1f", c.file, m.TruePeakDBTP, peakOnlyWindowDB, c.tp)
+		}
+		if r := res[i]; r.Target == nil || math.Abs(r.Loudness.IntegratedLUFS-m.IntegratedLUFS) > 1e-9 {
+			t.Errorf("%s: the render's own report %+v disagrees with the file", c.file, r.Loudness.IntegratedLUFS)
+		}
+		t.Logf("%s: %.3f LUFS, %.3f dBTP, gain %+.2f dB, limiting %.2f dB, %d passes",
+			c.file, m.IntegratedLUFS, m.TruePeakDBTP, res[i].Target.GainDB, res[i].Target.LimitingDB, res[i].Target.Passes)
+	}
+	if res[2].Target.LimitingDB <= 0 {
+		t.Errorf("the -9 LUFS target should need limiting")
+	}
+	if len(res[2].Warnings) == 0 || !strings.Contains(res[2].Warnings[0], "output.float") {
+		t.Errorf("heavy limiting should warn naming the output; warnings %v (limiting %.1f dB)", res[2].Warnings, res[2].Target.LimitingDB)
+	}
+}
+
+// TestSilentTargetWarns: a target on silence warns instead of failing.
+func TestSilentTargetWarns(t *testing.T) {
+	dir := t.TempDir()
+	writeWAV(t, filepath.Join(dir, "a.wav"), 48000, make([]float64, 48000))
+	g := mustBuild(t, dir, `
+track "a" { source = "a.wav" }
+master {
+  target { preset = "spotify" }
+}
+output "o" { file = "o.wav" }
+`)
+	res, err := Render(context.Background(), g, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res[0].Warnings) != 1 || !strings.Contains(res[0].Warnings[0], "silent") {
+		t.Errorf("warnings %v, want one about silence", res[0].Warnings)
+	}
+}
