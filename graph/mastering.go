@@ -9,6 +9,7 @@ import (
 
 	"github.com/mixdown/mixdown/dsp"
 	"github.com/mixdown/mixdown/dsp/audiofile"
+	"github.com/mixdown/mixdown/dsp/dither"
 	"github.com/mixdown/mixdown/dsp/dynamics"
 	"github.com/mixdown/mixdown/dsp/loudness"
 	"github.com/mixdown/mixdown/lang"
@@ -282,42 +283,18 @@ func planTarget(ctx context.Context, s *stage, sp *spool, t *lang.Target, pre lo
 	return rep, warnings, nil
 }
 
-// newQuantizer returns the word-length reduction for an output.
+// newQuantizer returns the word-length reduction for an output: its
+// dither kind at its bit depth, seeded from its address so the output is
+// bit-identical run to run; or float32 rounding for a float output.
 func newQuantizer(o *Output) quantizer {
 	if o.Encoding.Float {
 		return &float32Quantizer{}
 	}
-	scale := audiofile.IntScale(o.Encoding.BitDepth)
-	return &roundQuantizer{scale: scale, lo: -scale, hi: scale - 1}
+	kind, _ := dither.ParseKind(o.Model.Dither)
+	q := dither.New(kind, o.Encoding.BitDepth, 2, Seed(o.Address))
+	q.Prepare(dsp.Spec{Channels: 2})
+	return q
 }
-
-// roundQuantizer rounds to the integer grid as the WAV writer does (half
-// to even, clipped to the format's range), without dither.
-type roundQuantizer struct {
-	scale, lo, hi float64
-	clipped       int64
-}
-
-func (q *roundQuantizer) Process(buf [][]float64) {
-	for _, x := range buf {
-		for i, v := range x {
-			r := math.RoundToEven(v * q.scale)
-			if r > q.hi {
-				r = q.hi
-				q.clipped++
-			} else if r < q.lo {
-				r = q.lo
-				q.clipped++
-			} else if r != r {
-				r = 0
-			}
-			x[i] = r / q.scale
-		}
-	}
-}
-
-func (q *roundQuantizer) Reset()         { q.clipped = 0 }
-func (q *roundQuantizer) Clipped() int64 { return q.clipped }
 
 // float32Quantizer rounds to the 32-bit float a float output stores.
 type float32Quantizer struct{ clipped int64 }

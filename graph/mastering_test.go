@@ -76,6 +76,15 @@ output "peak" {
   file = "out/peak.wav"
   target { true_peak = -3 }
 }
+output "shaped16" {
+  file      = "out/shaped16.wav"
+  bit_depth = 16
+  dither    = "shaped"
+  target {
+    loudness  = -16
+    true_peak = -1
+  }
+}
 `)
 	res, err := Render(context.Background(), g, Options{})
 	if err != nil {
@@ -90,6 +99,7 @@ output "peak" {
 		{"quiet.wav", -23, -1, false},
 		{"float.wav", -9, -0.5, false},
 		{"peak.wav", 0, -3, true},
+		{"shaped16.wav", -16, -1, false},
 	}
 	for i, c := range cases {
 		m := meterWAV(t, filepath.Join(dir, "out", c.file))
