@@ -47,6 +47,16 @@ func (m *Mix) Bus(name string) *Bus {
 	return nil
 }
 
+// Output looks up an output by name.
+func (m *Mix) Output(name string) *Output {
+	for _, o := range m.Outputs {
+		if o.Name == name {
+			return o
+		}
+	}
+	return nil
+}
+
 // AnySolo reports whether any track is soloed.
 func (m *Mix) AnySolo() bool {
 	for _, t := range m.Tracks {

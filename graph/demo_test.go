@@ -1,0 +1,44 @@
+package graph
+
+import (
+	"context"
+	"math"
+	"path/filepath"
+	"testing"
+
+	"github.com/mixdown/mixdown/lang"
+)
+
+// TestDemo renders the bundled demo, as the README's first command does
+// (into a temp folder), and checks its outputs meet their targets.
+func TestDemo(t *testing.T) {
+	if testing.Short() {
+		t.Skip("renders 21 s of audio")
+	}
+	m, diags := lang.NewParser().LoadMix(filepath.Join("..", "examples", "demo", "demo.mix.hcl"), lang.Options{})
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	g, diags := Build(m)
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	dir := t.TempDir()
+	for _, o := range g.Outputs {
+		o.Path = filepath.Join(dir, filepath.Base(o.Path))
+	}
+	res, err := Render(context.Background(), g, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range res {
+		tg := g.Mix.Output(r.Address[len("output."):]).EffectiveTarget(g.Mix)
+		l := r.Loudness
+		if math.Abs(l.IntegratedLUFS-tg.LoudnessLUFS) > 0.1 || l.TruePeakDBTP > tg.TruePeakDBTP {
+			t.Errorf("%s: %.2f LUFS %.2f dBTP, want %.1f LUFS, at most %.1f dBTP", r.Address, l.IntegratedLUFS, l.TruePeakDBTP, tg.LoudnessLUFS, tg.TruePeakDBTP)
+		}
+		if len(r.Warnings) > 0 {
+			t.Errorf("%s: warnings %v", r.Address, r.Warnings)
+		}
+	}
+}
