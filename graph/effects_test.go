@@ -289,3 +289,39 @@ func checkAllocs(t *testing.T, g *Graph) {
 		}
 	}
 }
+
+// TestDelayNoteValue: a note-value delay time resolves against mix.tempo
+// to the exact sample: at 120 BPM a dotted eighth is 375 ms, 18000 samples
+// at 48 kHz, and each echo is the feedback ratio quieter.
+func TestDelayNoteValue(t *testing.T) {
+	dir := t.TempDir()
+	x := make([]float64, 100)
+	x[0] = 0.5
+	writeWAV(t, filepath.Join(dir, "x.wav"), 48000, x)
+	g := mustBuild(t, dir, `
+mix { tempo = 120 }
+track "x" {
+  source = "x.wav"
+  pan    = -1
+  delay {
+    time     = "1/8d"
+    feedback = 0.5
+    mix      = 1
+  }
+}
+`)
+	out := renderMaster(t, g, Options{BlockSize: 77})
+	for i, v := range out[0] {
+		k := i / 18000
+		want := 0.0
+		if i%18000 == 0 && k >= 1 {
+			want = 0.5 * math.Pow(0.5, float64(k-1))
+		}
+		if v != want {
+			t.Fatalf("frame %d = %v, want %v", i, v, want)
+		}
+	}
+	if len(out[0]) < 3*18000+1 {
+		t.Errorf("only %d frames: the echoes were cut", len(out[0]))
+	}
+}
