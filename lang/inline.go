@@ -204,6 +204,12 @@ func (p *Parser) parseFile(filename string) (*hcl.File, hcl.Diagnostics) {
 	if err != nil {
 		return p.p.ParseHCLFile(filename) // for its standard diagnostic
 	}
+	return p.parseSource(filename, src)
+}
+
+// parseSource parses mix source held in memory, rewriting inline blocks
+// first.
+func (p *Parser) parseSource(filename string, src []byte) (*hcl.File, hcl.Diagnostics) {
 	rewritten, inserts := expandInline(src, filename)
 	if rewritten == nil {
 		return p.p.ParseHCL(src, filename)

@@ -45,6 +45,17 @@ var fileSchema = &hcl.BodySchema{
 // everything that decoded, alongside the diagnostics for what did not.
 func (p *Parser) LoadMix(filename string, opts Options) (*Mix, hcl.Diagnostics) {
 	f, diags := p.parseFile(filename)
+	return p.load(filename, f, diags, opts)
+}
+
+// LoadMixSource is LoadMix for source already in memory; filename names
+// it in diagnostics and locates relative paths.
+func (p *Parser) LoadMixSource(filename string, src []byte, opts Options) (*Mix, hcl.Diagnostics) {
+	f, diags := p.parseSource(filename, src)
+	return p.load(filename, f, diags, opts)
+}
+
+func (p *Parser) load(filename string, f *hcl.File, diags hcl.Diagnostics, opts Options) (*Mix, hcl.Diagnostics) {
 	if f == nil || diags.HasErrors() && f.Body == nil {
 		fixDiagnostics(diags, p.maps)
 		return nil, diags
