@@ -18,17 +18,7 @@ func decodeMasterBlock(block *hcl.Block, s *scope) (*Master, hcl.Diagnostics) {
 	effects, d := decodeEffects(content.Blocks, s)
 	m.Effects = effects
 	diags = append(diags, d...)
-	for _, b := range content.Blocks {
-		if b.Type != "target" {
-			continue
-		}
-		if m.Target != nil {
-			diags = append(diags, duplicate("target", "", m.Target.DeclRange, b))
-			continue
-		}
-		t, d := decodeTargetBlock(b, s)
-		diags = append(diags, d...)
-		m.Target = t
-	}
-	return m, diags
+	t, d := decodeTargets(content.Blocks, s)
+	m.Target = t
+	return m, append(diags, d...)
 }

@@ -89,19 +89,9 @@ func decodeOutputBlock(block *hcl.Block, s *scope, dir string, mixRate int) (*Ou
 			})
 		}
 	}
-	for _, b := range content.Blocks {
-		if b.Type != "target" {
-			continue
-		}
-		if o.Target != nil {
-			diags = append(diags, duplicate("target", "", o.Target.DeclRange, b))
-			continue
-		}
-		t, d := decodeTargetBlock(b, s)
-		diags = append(diags, d...)
-		o.Target = t
-	}
-	return o, diags
+	t, d := decodeTargets(content.Blocks, s)
+	o.Target = t
+	return o, append(diags, d...)
 }
 
 // decodeBitDepth accepts 16, 24 or 32 (integer PCM) or "float" (32-bit

@@ -109,3 +109,22 @@ func decodeTargetBlock(block *hcl.Block, s *scope) (*Target, hcl.Diagnostics) {
 	}
 	return t, diags
 }
+
+// decodeTargets decodes the one target block among blocks, if any.
+func decodeTargets(blocks hcl.Blocks, s *scope) (*Target, hcl.Diagnostics) {
+	var t *Target
+	var diags hcl.Diagnostics
+	for _, b := range blocks {
+		if b.Type != "target" {
+			continue
+		}
+		if t != nil {
+			diags = append(diags, duplicate("target", "", t.DeclRange, b))
+			continue
+		}
+		var d hcl.Diagnostics
+		t, d = decodeTargetBlock(b, s)
+		diags = append(diags, d...)
+	}
+	return t, diags
+}
