@@ -349,8 +349,10 @@ func (q *Quantizer) shaped(b []float64, st *channelState) {
 		s3 = s3<<45 | s3>>19
 
 		// Every product is rounded before it is added, so no FMA forms.
-		fb := float64(c1*e1) + float64(c2*e2) + float64(c3*e3) + float64(c4*e4) + float64(c5*e5)
-		w := float64(x*s) - fb
+		// The newest error comes in last: the loop is latency-bound, and
+		// this leaves one multiply and one subtraction between e and w.
+		old := float64(c5*e5) + float64(c4*e4) + float64(c3*e3) + float64(c2*e2)
+		w := (float64(x*s) - old) - float64(c1*e1)
 		v := math.RoundToEven(w + tpdf(r))
 		// The total error before clipping, |e| <= 1.5: what the filter
 		// sees, so an overload cannot wind it up.

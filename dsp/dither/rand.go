@@ -73,6 +73,9 @@ func (x *xoshiro256) jump() {
 // width 1 LSB (shifting each by -1/2 does not change the sum), exact in
 // float64, with mean exactly 0 and variance (1 - 2^-64)/6 LSB^2. Both
 // halves of a xoshiro256** output are full-quality bits.
+//
+// The scaling is exact, and it is wrapped in float64() anyway so that the
+// compiler cannot fuse it with the addition that follows into an FMA.
 func tpdf(r uint64) float64 {
-	return float64(int64(r>>32)-int64(r&0xffffffff)) * 0x1p-32
+	return float64(float64(int64(r>>32)-int64(r&0xffffffff)) * 0x1p-32)
 }

@@ -44,7 +44,7 @@ func ShapingCoeffs() [ShapingTaps]float64 { return shapingCoeffs }
 func ShapingGain() float64 {
 	g := 1.0
 	for _, c := range shapingCoeffs {
-		g += c * c
+		g += float64(c * c)
 	}
 	return g
 }
