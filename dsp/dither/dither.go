@@ -22,9 +22,10 @@
 //     above undithered rounding, with no distortion or noise modulation.
 //   - "shaped": the same TPDF dither inside an error-feedback loop whose
 //     fixed filter (ShapingCoeffs, Lipshitz/Vanderkooy/Wannamaker 1991)
-//     moves the error out of the 1-5 kHz region, where hearing is most
-//     sensitive, into the top octave: 17.1 dB less error in 1-4 kHz than
-//     "tpdf" at 44.1 kHz, for 12.2 dB more total error power.
+//     keeps the error 14-27 dB down from DC to 5 kHz, deepest at 4 kHz
+//     where hearing is most sensitive, and moves it into the top octave:
+//     17.1 dB less error in 1-4 kHz than "tpdf" at 44.1 kHz, for 12.2 dB
+//     more total error power.
 //
 // # Output grid
 //
@@ -40,9 +41,9 @@
 // construction is within 1.5 LSB (in effect, the fed-back error is clipped
 // to +-1.5 LSB), so overload cannot wind the loop up or make it unstable:
 // the filter never sees the clip, and the shaped error stays within
-// 14.04 LSB (1.5 * (1 + sum |c_k|)). Shaped
-// output therefore needs 14 LSB of headroom to be clip-free (about
-// -0.004 dBFS at 16 bits), TPDF 1.5 LSB.
+// 14.04 LSB (1.5 * (1 + sum |c_k|)). So a signal that stays 15.04 LSB
+// ("shaped") or 2.5 LSB ("tpdf") below the largest code never clips: at
+// 16 bits that is 0.004 dB and 0.0007 dB below full scale.
 //
 // # Bit depths and float outputs
 //
