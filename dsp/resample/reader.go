@@ -104,6 +104,14 @@ func (rd *Reader) Read(dst [][]float64) (int, error) {
 	return done, nil
 }
 
+// Close closes the source if it is an io.Closer (dsp/audiofile.Reader is).
+func (rd *Reader) Close() error {
+	if c, ok := rd.src.(io.Closer); ok {
+		return c.Close()
+	}
+	return nil
+}
+
 // fill reads the next chunk from the source.
 func (rd *Reader) fill() {
 	n, err := rd.src.Read(rd.in)

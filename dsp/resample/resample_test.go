@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io"
 	"math"
+	"math/big"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -267,6 +268,38 @@ func TestLength(t *testing.T) {
 		}
 		if la := rs.Lookahead(); la != (d.Centre+d.L-1)/d.L {
 			t.Errorf("Lookahead %d", la)
+		}
+	}
+	// The length formula itself, exactly, far beyond any real file.
+	for _, n := range []int64{0, 1, 146, 147, 1 << 40, 1<<50 + 3} {
+		for _, r := range [][2]int{{44100, 48000}, {48000, 44100}, {11025, 768000}} {
+			want := new(big.Int).Mul(big.NewInt(n), big.NewInt(int64(r[1])))
+			want.Add(want, big.NewInt(int64(r[0]-1)))
+			want.Div(want, big.NewInt(int64(r[0])))
+			if got := OutputFrames(n, r[0], r[1]); got != want.Int64() {
+				t.Errorf("OutputFrames(%d, %d, %d) = %d, want %d", n, r[0], r[1], got, want)
+			}
+		}
+	}
+}
+
+// TestSharedBank: concurrent constructors for one ratio share one design.
+func TestSharedBank(t *testing.T) {
+	const n = 8
+	got := make(chan *bank, n)
+	for range n {
+		go func() {
+			r, err := New(32000, 22050, 1)
+			if err != nil {
+				t.Error(err)
+			}
+			got <- r.b
+		}()
+	}
+	first := <-got
+	for range n - 1 {
+		if b := <-got; b != first {
+			t.Fatal("two banks for one ratio")
 		}
 	}
 }
