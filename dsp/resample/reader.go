@@ -64,6 +64,11 @@ func (rd *Reader) Read(dst [][]float64) (int, error) {
 		return 0, fmt.Errorf("resample: Read given %d channel buffers, want %d", len(dst), len(rd.in))
 	}
 	want := len(dst[0])
+	for c := range dst {
+		if len(dst[c]) < want {
+			return 0, fmt.Errorf("resample: Read given channel %d buffer of %d frames, shorter than channel 0 (%d)", c, len(dst[c]), want)
+		}
+	}
 	done := 0
 	for done < want {
 		for c := range dst {

@@ -331,6 +331,42 @@ func TestStart(t *testing.T) {
 	}
 }
 
+// TestExtremeInput: full-scale worst cases (random signs, which come
+// closest to the filter's L1 norm, and a square wave) give finite output
+// bounded by the largest phase L1 norm (about 2.76: a band-limited
+// resampler's output can exceed the input's sample peak).
+func TestExtremeInput(t *testing.T) {
+	for _, r := range fastRatios {
+		l, m, _ := ratio(r[0], r[1])
+		b := getBank(l, m)
+		bound := 0.0
+		for p := 0; p < l; p++ {
+			var s float64
+			for _, v := range b.phase(p) {
+				s += math.Abs(v)
+			}
+			bound = math.Max(bound, s)
+		}
+		signs := noise(20000, 4)
+		square := make([]float64, 20000)
+		for i := range signs {
+			signs[i] = math.Copysign(1, signs[i])
+			square[i] = float64(1 - 2*(i/37%2))
+		}
+		y, _ := Convert([][]float64{signs, square}, r[0], r[1])
+		for c := range y {
+			for k, v := range y[c] {
+				if math.IsNaN(v) || math.IsInf(v, 0) || math.Abs(v) > bound*(1+1e-12) {
+					t.Fatalf("%d -> %d: output %d is %g (bound %g)", r[0], r[1], k, v, bound)
+				}
+			}
+		}
+		if bound > 3 {
+			t.Errorf("%d -> %d: L1 norm %g", r[0], r[1], bound)
+		}
+	}
+}
+
 // TestErrors: rates and ratios out of range are refused with an error.
 func TestErrors(t *testing.T) {
 	for _, c := range [][3]int{{0, 48000, 1}, {44100, 999, 1}, {44100, 48000, 0}, {44101, 48000, 1}, {48000, 2000000, 1}} {
