@@ -241,15 +241,27 @@ func (q *Quantizer) Process(buf [][]float64) {
 
 // sanitize handles the rare samples outside [-maxInput, maxInput]: NaN
 // becomes 0, everything else the nearer bound. nonFinite reports NaN and
-// ±Inf.
+// ±Inf. It is small enough to inline: a call in the loops would make the
+// compiler spill their state every sample.
 func sanitize(x float64) (y float64, nonFinite bool) {
-	switch {
-	case x > maxInput:
-		return maxInput, math.IsInf(x, 1)
-	case x < -maxInput:
-		return -maxInput, math.IsInf(x, -1)
+	if x > maxInput {
+		return maxInput, x > math.MaxFloat64
+	}
+	if x < -maxInput {
+		return -maxInput, x < -math.MaxFloat64
 	}
 	return 0, true // NaN
+}
+
+// roundHalfEven rounds v to the nearest integer, ties to even, for
+// |v| <= 2^51: adding 1.5*2^52 moves v where the float64 spacing is exactly
+// 1, so the addition itself rounds (ties to even, the IEEE default) and the
+// subtraction is exact. It equals math.RoundToEven on that range, except
+// that it never returns -0, and it is two additions with no call or
+// CPU-feature branch. Process only rounds values below 2^33 in magnitude.
+func roundHalfEven(v float64) float64 {
+	const magic = 0x1.8p52
+	return (v + magic) - magic
 }
 
 // clip limits an integer-valued v to [lo, hi]; counted reports whether it
@@ -272,7 +284,7 @@ func (q *Quantizer) round(b []float64) {
 		if !(x >= -maxInput && x <= maxInput) {
 			x, nf = sanitize(x)
 		}
-		v, clipped := q.clip(math.RoundToEven(x * s))
+		v, clipped := q.clip(roundHalfEven(float64(x * s)))
 		n.add(clipped, nf)
 		b[i] = v * inv
 	}
@@ -315,7 +327,7 @@ func (q *Quantizer) tpdf(b []float64, st *channelState) {
 		s2 ^= t
 		s3 = s3<<45 | s3>>19
 
-		v, clipped := q.clip(math.RoundToEven(float64(x*s) + tpdf(r)))
+		v, clipped := q.clip(roundHalfEven(float64(x*s) + tpdf(r)))
 		n.add(clipped, nf)
 		b[i] = v * inv
 	}
@@ -354,7 +366,7 @@ func (q *Quantizer) shaped(b []float64, st *channelState) {
 		// this leaves one multiply and one subtraction between e and w.
 		old := float64(c5*e5) + float64(c4*e4) + float64(c3*e3) + float64(c2*e2)
 		w := (float64(x*s) - old) - float64(c1*e1)
-		v := math.RoundToEven(w + tpdf(r))
+		v := roundHalfEven(w + tpdf(r))
 		// The total error before clipping, |e| <= 1.5: what the filter
 		// sees, so an overload cannot wind it up.
 		e := dsp.Flush(v - w)
