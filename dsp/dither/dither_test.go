@@ -389,3 +389,22 @@ func BenchmarkProcess(b *testing.B) {
 		})
 	}
 }
+
+// TestRoundHalfEven: the magic-number rounding equals math.RoundToEven on
+// every value Process can give it (|v| < 2^33), ties included, except that
+// it returns +0 for -0.
+func TestRoundHalfEven(t *testing.T) {
+	rng := rand.New(rand.NewPCG(8, 9))
+	vals := []float64{0, math.Copysign(0, -1), 0.5, -0.5, 1.5, -1.5, 2.5, -2.5, 0x1p33, -0x1p33,
+		0x1p33 - 0.5, -0x1p33 + 0.5, 0.49999999999999994, -0.49999999999999994, 5e-324, -5e-324}
+	for range 200000 {
+		k := float64(rng.Int64N(1<<34) - 1<<33)
+		vals = append(vals, k+0.5, k-0.5, k+rng.Float64(), (rng.Float64()-0.5)*1e-3, math.Ldexp(rng.Float64()-0.5, rng.IntN(34)))
+	}
+	for _, v := range vals {
+		got, want := roundHalfEven(v), math.RoundToEven(v)
+		if got != want || (got == 0 && math.Signbit(got)) {
+			t.Fatalf("roundHalfEven(%v) = %v, math.RoundToEven gives %v", v, got, want)
+		}
+	}
+}
