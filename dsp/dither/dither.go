@@ -126,6 +126,26 @@ func (k Kind) ErrorPowerLSB2() float64 {
 	return 1.0 / 12
 }
 
+// MaxErrorLSB returns the largest possible |output - input| of kind, in
+// LSB, for an input that does not clip: 0.5 for none, 1.5 for TPDF (half
+// an LSB of rounding plus less than 1 LSB of dither) and
+// 1.5 * (1 + sum |c_k|) = 14.04 for shaped. A signal whose peaks stay
+// 1 + MaxErrorLSB() LSB below full scale never clips. It bounds the
+// sample values; an inter-sample (true) peak of the error can be larger.
+func (k Kind) MaxErrorLSB() float64 {
+	switch k {
+	case TPDF:
+		return 1.5
+	case Shaped:
+		s := 1.0
+		for _, c := range shapingCoeffs {
+			s += math.Abs(c)
+		}
+		return 1.5 * s
+	}
+	return 0.5
+}
+
 // channelState is one channel's running state: its random stream and, for
 // "shaped", the last ShapingTaps total errors in LSB, newest first.
 type channelState struct {

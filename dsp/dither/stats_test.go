@@ -102,19 +102,20 @@ func TestSilence(t *testing.T) {
 }
 
 // TestHeadroom: a full-scale sine clips (and is counted) but never leaves
-// the integer range; a sine that leaves the documented headroom (1 LSB for
-// none, 2.5 for tpdf, 15.04 for shaped) never clips. 8 bits makes the
+// the integer range; a sine that leaves 1 + MaxErrorLSB() of headroom
+// (1.5 LSB for none, 2.5 for tpdf, 15.04 for shaped) never clips, and its
+// error never exceeds MaxErrorLSB(). 8 bits makes the
 // margins large relative to the signal, so the peaks test them often.
 func TestHeadroom(t *testing.T) {
 	const n = 1 << 17
-	bound := 1.5 * (1 + sumAbsCoeffs())
-	if math.Abs(bound-14.04) > 0.005 {
-		t.Fatalf("shaped error bound %v, documented 14.04", bound)
+	if b := Shaped.MaxErrorLSB(); math.Abs(b-14.04) > 0.005 {
+		t.Fatalf("shaped error bound %v, documented 14.04", b)
 	}
 	for _, bits := range []int{8, 16} {
 		s := float64(int(1) << (bits - 1))
 		for _, kind := range allKinds {
-			margin := map[Kind]float64{None: 1, TPDF: 2.5, Shaped: 1 + bound}[kind]
+			bound := kind.MaxErrorLSB()
+			margin := 1 + bound
 			for _, amp := range []float64{1, 2, (s - margin) / s} {
 				x := sine(n, amp, 1001)
 				q := New(kind, bits, 1, 3)
@@ -135,20 +136,12 @@ func TestHeadroom(t *testing.T) {
 				if amp < 1 && q.Clipped() != 0 {
 					t.Errorf("%v/%d amp %v: %d clips inside the headroom", kind, bits, amp, q.Clipped())
 				}
-				if kind == Shaped && maxErr > bound {
-					t.Errorf("shaped/%d amp %v: error %v LSB beyond the bound %v", bits, amp, maxErr, bound)
+				if maxErr > bound {
+					t.Errorf("%v/%d amp %v: error %v LSB beyond the bound %v", kind, bits, amp, maxErr, bound)
 				}
 			}
 		}
 	}
-}
-
-func sumAbsCoeffs() float64 {
-	s := 0.0
-	for _, c := range shapingCoeffs {
-		s += math.Abs(c)
-	}
-	return s
 }
 
 // TestOverloadRecovery: heavy overload does not wind up the shaping loop.
