@@ -12,6 +12,7 @@ import (
 
 	"github.com/mixdown/mixdown/dsp"
 	"github.com/mixdown/mixdown/dsp/audiofile"
+	"github.com/mixdown/mixdown/dsp/resample"
 )
 
 // DefaultBlockSize is the internal block size, in frames. The output does
@@ -84,8 +85,15 @@ type nodeState struct {
 	inputs  []contribution
 	latency int64 // of this node's out and pre, relative to the sources
 
-	reader *audiofile.Reader
+	reader source
 	err    error
+}
+
+// source is a track's audio: the file, resampled to the mix rate when it
+// is at another rate.
+type source interface {
+	Read(dst [][]float64) (int, error)
+	Close() error
 }
 
 type keyedProc struct {
@@ -270,6 +278,14 @@ func NewEngine(g *Graph, opts Options) (*Engine, error) {
 			return nil, fmt.Errorf("%s: %w", n.address, err)
 		}
 		n.reader = r
+		if info := r.Info(); info.SampleRate != g.SampleRate {
+			rr, err := resample.NewReader(r, info.SampleRate, g.SampleRate, info.Channels)
+			if err != nil {
+				r.Close()
+				return nil, fmt.Errorf("%s: %w", n.address, err)
+			}
+			n.reader = rr
+		}
 	}
 
 	e.tail = newTailBuffer(g, bs)

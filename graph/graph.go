@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 
 	"github.com/mixdown/mixdown/dsp/audiofile"
+	"github.com/mixdown/mixdown/dsp/resample"
 	"github.com/mixdown/mixdown/lang"
 )
 
@@ -146,9 +147,13 @@ func Build(m *lang.Mix) (*Graph, hcl.Diagnostics) {
 		info, d := readSourceHeader(t, m)
 		diags = append(diags, d...)
 		sourcePaths[t.SourcePath] = true
-		if info.Frames > g.Frames {
-			g.Frames = info.Frames
+		// A source at another rate is resampled: its length on the mix's
+		// timeline is ceil(frames · mixRate / fileRate).
+		frames := info.Frames
+		if info.SampleRate != m.SampleRate && info.SampleRate > 0 {
+			frames = resample.OutputFrames(info.Frames, info.SampleRate, m.SampleRate)
 		}
+		g.Frames = max(g.Frames, frames)
 		g.Tracks = append(g.Tracks, &Track{
 			Address: t.Address(),
 			Model:   t,
@@ -198,6 +203,17 @@ func Build(m *lang.Mix) (*Graph, hcl.Diagnostics) {
 	g.TailCapFrames = int64(m.TailSeconds * rate)
 
 	for _, o := range m.Outputs {
+		if o.SampleRate != m.SampleRate {
+			if _, err := resample.New(m.SampleRate, o.SampleRate, 2); err != nil {
+				rng := o.SampleRateRange
+				diags = append(diags, &hcl.Diagnostic{
+					Severity: hcl.DiagError,
+					Summary:  "Unsupported sample rate",
+					Detail:   fmt.Sprintf("output %q cannot be converted from the mix's %d Hz to %d Hz: %s.", o.Name, m.SampleRate, o.SampleRate, trimErr(err)),
+					Subject:  &rng,
+				})
+			}
+		}
 		if sourcePaths[o.FilePath] {
 			rng := o.FileRange
 			diags = append(diags, &hcl.Diagnostic{
@@ -246,9 +262,10 @@ func readSourceHeader(t *lang.Track, m *lang.Mix) (audiofile.Info, hcl.Diagnosti
 			fmt.Sprintf("%q has %d channels; a track takes mono or stereo. Downmix it to stereo first (for example: sox IN.wav OUT.wav remix 1,3 2,4 for quad).", t.Source, info.Channels))
 	}
 	if info.SampleRate != m.SampleRate {
-		return info, diag("Unsupported sample rate",
-			fmt.Sprintf("%q is %d Hz, but the mix renders at %d Hz (mix.sample_rate). mixdown does not resample sources yet: convert the file, or set sample_rate = %d.",
-				t.Source, info.SampleRate, m.SampleRate, info.SampleRate))
+		if _, err := resample.New(info.SampleRate, m.SampleRate, max(info.Channels, 1)); err != nil {
+			return info, diag("Unsupported sample rate",
+				fmt.Sprintf("%q is %d Hz and cannot be converted to the mix's %d Hz: %s.", t.Source, info.SampleRate, m.SampleRate, trimErr(err)))
+		}
 	}
 	return info, nil
 }

@@ -225,9 +225,6 @@ func TestSourceDiagnostics(t *testing.T) {
   source = "missing.wav"
 }`, "Missing source file"},
 		{`track "v" {
-  source = "44k.wav"
-}`, "Unsupported sample rate"},
-		{`track "v" {
   source = "quad.wav"
 }`, "Too many channels"},
 		{`track "v" {

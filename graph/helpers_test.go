@@ -114,3 +114,12 @@ func renderMaster(t testing.TB, g *Graph, opts Options) [][]float64 {
 		out[1] = append(out[1], b[1]...)
 	}
 }
+
+func wavRate(t testing.TB, path string) int {
+	t.Helper()
+	info, err := audiofile.ReadInfo(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return info.SampleRate
+}

@@ -12,12 +12,16 @@ import (
 	"github.com/mixdown/mixdown/dsp/dither"
 	"github.com/mixdown/mixdown/dsp/dynamics"
 	"github.com/mixdown/mixdown/dsp/loudness"
+	"github.com/mixdown/mixdown/dsp/resample"
 	"github.com/mixdown/mixdown/lang"
 )
 
 // The mastering stage turns the master into one output file:
 //
-//	master -> target gain -> true-peak limiter -> quantise (dither) -> meter -> file
+//	master -> target gain -> resample -> true-peak limiter -> quantise (dither) -> meter -> file
+//
+// Everything after the resampler runs at the output's rate, so the limiter
+// and the meter see the samples the file will hold.
 //
 // A loudness target needs the whole master measured before the gain is
 // known. The master is rendered once into a spool (a temporary file of
@@ -50,6 +54,8 @@ type quantizer interface {
 // stage is one output's mastering chain.
 type stage struct {
 	gain    float64
+	src     *resample.Resampler // nil when the output is at the mix rate
+	srcOut  [][]float64
 	lim     *dynamics.Limiter // nil without a loudness target
 	latency int               // the limiter's, dropped from the start
 	skip    int
@@ -60,15 +66,24 @@ type stage struct {
 	zeros   [][]float64
 }
 
-func newStage(rate float64, block int, quant quantizer) *stage {
-	return &stage{
+// newStage builds the stage from the mix rate to an output's rate.
+func newStage(mixRate, outRate int, block int, quant quantizer) (*stage, error) {
+	s := &stage{
 		gain:  1,
 		quant: quant,
-		meter: loudness.NewMeter(rate, 2),
+		meter: loudness.NewMeter(float64(outRate), 2),
 		buf:   alloc(2, block),
 		view:  make([][]float64, 2),
 		zeros: alloc(2, block),
 	}
+	if outRate != mixRate {
+		r, err := resample.New(mixRate, outRate, 2)
+		if err != nil {
+			return nil, err
+		}
+		s.src, s.srcOut = r, alloc(2, block)
+	}
+	return s, nil
 }
 
 // setLimiter turns the true-peak limiter on at ceilingDB.
@@ -85,6 +100,9 @@ func (s *stage) setLimiter(rate float64, block int, ceilingDB float64) {
 }
 
 func (s *stage) reset() {
+	if s.src != nil {
+		s.src.Reset()
+	}
 	if s.lim != nil {
 		s.lim.Reset()
 	}
@@ -119,35 +137,79 @@ func (s *stage) pushBlock(in [][]float64, emit func([][]float64) error) error {
 		}
 		s.view[ch] = dst
 	}
+	if s.src == nil {
+		return s.finish(s.view, emit)
+	}
+	gained := [2][]float64{s.view[0], s.view[1]}
+	for off := 0; off < n; {
+		var part [2][]float64
+		part[0], part[1] = gained[0][off:], gained[1][off:]
+		off += s.src.Write(part[:])
+		if err := s.drain(emit); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// drain passes whatever the resampler has ready on to the output rate's
+// part of the stage.
+func (s *stage) drain(emit func([][]float64) error) error {
+	for {
+		k := s.src.Read(s.srcOut)
+		if k == 0 {
+			return nil
+		}
+		var out [2][]float64
+		out[0], out[1] = s.srcOut[0][:k], s.srcOut[1][:k]
+		if err := s.finish(out[:], emit); err != nil {
+			return err
+		}
+	}
+}
+
+// finish runs the output-rate part of the stage: limiter, latency skip,
+// quantiser, meter.
+func (s *stage) finish(x [][]float64, emit func([][]float64) error) error {
+	n := len(x[0])
 	if s.lim != nil {
-		s.lim.Process(s.view)
+		s.lim.Process(x)
 	}
 	from := min(s.skip, n)
 	s.skip -= from
 	if from == n {
 		return nil
 	}
-	for ch := range s.view {
-		s.view[ch] = s.view[ch][from:]
+	for ch := range x {
+		x[ch] = x[ch][from:]
 	}
 	if s.quant != nil {
-		s.quant.Process(s.view)
+		s.quant.Process(x)
 	}
-	s.meter.Process(s.view)
+	s.meter.Process(x)
 	if emit != nil {
-		return emit(s.view)
+		return emit(x)
 	}
 	return nil
 }
 
-// flush pushes the limiter's latency worth of silence, so the output is
-// exactly as long as the input.
+// flush ends the input: the resampler's last frames, then the limiter's
+// latency worth of silence, so the output is exactly as long as the input
+// at the output's rate.
 func (s *stage) flush(emit func([][]float64) error) error {
-	left := s.latency
-	for left > 0 {
+	if s.src != nil {
+		s.src.End()
+		if err := s.drain(emit); err != nil {
+			return err
+		}
+	}
+	for left := s.latency; left > 0; {
 		n := min(left, len(s.zeros[0]))
+		for ch := range s.zeros {
+			clear(s.zeros[ch][:n]) // the limiter may have written here
+		}
 		z := [][]float64{s.zeros[0][:n], s.zeros[1][:n]}
-		if err := s.push(z, emit); err != nil {
+		if err := s.finish(z, emit); err != nil {
 			return err
 		}
 		left -= n
@@ -192,7 +254,8 @@ type TargetReport struct {
 // planTarget finds the stage settings that meet t, measuring passes over
 // the spool. It returns warnings for a target that needs heavy limiting or
 // cannot be met.
-func planTarget(ctx context.Context, s *stage, sp *spool, t *lang.Target, pre loudness.Result, rate float64, block int, bitDepth int, isFloat bool, addr string) (*TargetReport, []string, error) {
+func planTarget(ctx context.Context, s *stage, sp *spool, t *lang.Target, pre loudness.Result, o *Output, block int) (*TargetReport, []string, error) {
+	rate, addr := float64(o.Model.SampleRate), o.Address
 	rep := &TargetReport{Target: t}
 	var warnings []string
 	if t.HasLoudness && loudness.NoValue(pre.IntegratedLUFS) || !t.HasLoudness && loudness.NoValue(pre.TruePeakDBTP) {
@@ -230,11 +293,13 @@ func planTarget(ctx context.Context, s *stage, sp *spool, t *lang.Target, pre lo
 	}
 
 	// Loudness target: gain into a true-peak limiter at the ceiling. The
-	// quantiser adds up to about two steps of the integer grid to any
-	// sample; the limiter leaves room for that.
+	// quantiser moves a sample by at most its dither's largest error (half
+	// a step without dither, 1.5 with TPDF, 14 with noise shaping); the
+	// limiter leaves that much room, plus a step for inter-sample peaks.
 	ceiling := t.TruePeakDBTP
-	if !isFloat {
-		step := 2 / audiofile.IntScale(bitDepth)
+	if !o.Encoding.Float {
+		kind, _ := dither.ParseKind(o.Model.Dither)
+		step := (1 + kind.MaxErrorLSB()) / audiofile.IntScale(o.Encoding.BitDepth)
 		ceiling += dsp.GainToDB(1 - step/dsp.DBToGain(ceiling))
 	}
 	s.setLimiter(rate, block, ceiling)

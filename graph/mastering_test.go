@@ -29,7 +29,7 @@ func musicLike(n, rate int, seed uint64) []float64 {
 func meterWAV(t *testing.T, path string) loudness.Result {
 	t.Helper()
 	x := readWAV(t, path)
-	m := loudness.NewMeter(48000, len(x))
+	m := loudness.NewMeter(float64(wavRate(t, path)), len(x))
 	m.Process(x)
 	return m.Result()
 }
@@ -76,6 +76,15 @@ output "peak" {
   file = "out/peak.wav"
   target { true_peak = -3 }
 }
+output "cd44" {
+  file        = "out/cd44.wav"
+  sample_rate = 44100
+  bit_depth   = 16
+  target {
+    loudness  = -16
+    true_peak = -1
+  }
+}
 output "shaped16" {
   file      = "out/shaped16.wav"
   bit_depth = 16
@@ -99,6 +108,7 @@ output "shaped16" {
 		{"quiet.wav", -23, -1, false},
 		{"float.wav", -9, -0.5, false},
 		{"peak.wav", 0, -3, true},
+		{"cd44.wav", -16, -1, false},
 		{"shaped16.wav", -16, -1, false},
 	}
 	for i, c := range cases {
@@ -143,5 +153,58 @@ output "o" { file = "o.wav" }
 	}
 	if len(res[0].Warnings) != 1 || !strings.Contains(res[0].Warnings[0], "silent") {
 		t.Errorf("warnings %v, want one about silence", res[0].Warnings)
+	}
+}
+
+// TestResampledSourceAndOutput: a 44.1 kHz source in a 48 kHz mix is
+// resampled onto the mix's timeline, and a 44.1 kHz output is converted
+// back: a sine keeps its frequency and level, and lengths follow the
+// rates exactly.
+func TestResampledSourceAndOutput(t *testing.T) {
+	dir := t.TempDir()
+	const n = 44100
+	x := make([]float64, n)
+	for i := range x {
+		x[i] = 0.5 * math.Sin(2*math.Pi*1000*float64(i)/44100)
+	}
+	writeWAV(t, filepath.Join(dir, "a.wav"), 44100, x)
+	g := mustBuild(t, dir, `
+mix { sample_rate = 48000 }
+track "a" {
+  source = "a.wav"
+  pan    = -1
+}
+output "mix" {
+  file      = "mix.wav"
+  bit_depth = "float"
+}
+output "back" {
+  file        = "back.wav"
+  sample_rate = 44100
+  bit_depth   = "float"
+}
+`)
+	if g.Frames != 48000 {
+		t.Fatalf("timeline length %d, want 48000", g.Frames)
+	}
+	if _, err := Render(context.Background(), g, Options{BlockSize: 500}); err != nil {
+		t.Fatal(err)
+	}
+	mix := readWAV(t, filepath.Join(dir, "mix.wav"))
+	back := readWAV(t, filepath.Join(dir, "back.wav"))
+	if len(mix[0]) != 48000 || len(back[0]) != 44100 {
+		t.Fatalf("lengths %d and %d, want 48000 and 44100", len(mix[0]), len(back[0]))
+	}
+	// Away from the edges (the filters' reach), the sine is where it should be.
+	for i := 2000; i < 46000; i += 997 {
+		want := 0.5 * math.Sin(2*math.Pi*1000*float64(i)/48000)
+		if math.Abs(mix[0][i]-want) > 1e-5 {
+			t.Fatalf("48 kHz frame %d = %v, want %v", i, mix[0][i], want)
+		}
+	}
+	for i := 2000; i < 42000; i += 997 {
+		if math.Abs(back[0][i]-x[i]) > 1e-5 {
+			t.Fatalf("round trip frame %d = %v, want %v", i, back[0][i], x[i])
+		}
 	}
 }

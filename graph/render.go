@@ -61,13 +61,17 @@ func Render(ctx context.Context, g *Graph, opts Options) ([]OutputResult, error)
 			abort()
 			return nil, fmt.Errorf("%s: %w", o.Address, err)
 		}
-		w, err := audiofile.Create(o.Path, g.SampleRate, 2, o.Encoding)
+		st, err := newStage(g.SampleRate, o.Model.SampleRate, block, newQuantizer(o))
 		if err != nil {
 			abort()
 			return nil, fmt.Errorf("%s: %w", o.Address, err)
 		}
-		st := newStage(rate, block, newQuantizer(o))
 		st.meter.Reserve(float64(g.Frames)/rate + float64(g.TailCapFrames)/rate)
+		w, err := audiofile.Create(o.Path, o.Model.SampleRate, 2, o.Encoding)
+		if err != nil {
+			abort()
+			return nil, fmt.Errorf("%s: %w", o.Address, err)
+		}
 		sinks = append(sinks, &fileSink{o: o, w: w, stage: st})
 	}
 
@@ -109,13 +113,19 @@ func Render(ctx context.Context, g *Graph, opts Options) ([]OutputResult, error)
 			abort()
 			return nil, err
 		}
+		for _, s := range sinks {
+			if err := s.stage.flush(s.write); err != nil {
+				abort()
+				return nil, fmt.Errorf("%s: %w", s.o.Address, err)
+			}
+		}
 	}
 
 	if sp != nil {
 		for _, s := range sinks {
 			t := s.o.Model.EffectiveTarget(g.Mix)
 			if t != nil {
-				rep, warnings, err := planTarget(ctx, s.stage, sp, t, pre, rate, block, s.o.Encoding.BitDepth, s.o.Encoding.Float, s.o.Address)
+				rep, warnings, err := planTarget(ctx, s.stage, sp, t, pre, s.o, block)
 				if err != nil {
 					abort()
 					return nil, err
@@ -148,7 +158,7 @@ func Render(ctx context.Context, g *Graph, opts Options) ([]OutputResult, error)
 			Address:  s.o.Address,
 			Path:     s.o.Path,
 			Frames:   s.frames,
-			Seconds:  float64(s.frames) / rate,
+			Seconds:  float64(s.frames) / float64(s.o.Model.SampleRate),
 			PeakDBFS: 20 * math.Log10(s.peak),
 			Clipped:  s.stage.quant.Clipped(),
 			SHA256:   sum,
