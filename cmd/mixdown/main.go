@@ -44,11 +44,11 @@ const (
 	exitUsage = 2
 )
 
+// commands lists every subcommand. Each command's file registers it in
+// its init; files initialise in name order, so the list is alphabetical.
 var commands []*Command
 
-func init() {
-	commands = []*Command{cmdRender, cmdValidate, cmdMeter, cmdVersion}
-}
+func register(c *Command) { commands = append(commands, c) }
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)

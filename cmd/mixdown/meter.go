@@ -32,6 +32,7 @@ such as the loudness of silence, is null.
 var meterFlags struct{ json bool }
 
 func init() {
+	register(cmdMeter)
 	cmdMeter.Flags = func(fs *flag.FlagSet) {
 		meterFlags.json = false
 		fs.BoolVar(&meterFlags.json, "json", false, "print JSON")

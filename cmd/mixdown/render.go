@@ -35,6 +35,7 @@ var renderFlags struct {
 }
 
 func init() {
+	register(cmdRender)
 	cmdRender.Flags = func(fs *flag.FlagSet) {
 		renderFlags.vars = varFlags{}
 		renderFlags.vars.register(fs)

@@ -19,6 +19,7 @@ diagnostics, if any, and exits 1 when there are errors.
 var validateFlags struct{ vars varFlags }
 
 func init() {
+	register(cmdValidate)
 	cmdValidate.Flags = func(fs *flag.FlagSet) {
 		validateFlags.vars = varFlags{}
 		validateFlags.vars.register(fs)

@@ -18,3 +18,5 @@ var cmdVersion = &Command{
 		return exitOK
 	},
 }
+
+func init() { register(cmdVersion) }
