@@ -1,0 +1,316 @@
+#!/usr/bin/env bash
+# shellcheck disable=SC2059 # the table formats are shared printf formats
+# crosscheck-meter.sh: compare `mixdown meter` with independent loudness meters.
+#
+# NOT run in CI: CI must not depend on ffmpeg. Run it by hand after changing
+# dsp/loudness, dsp/truepeak or the render's output stage:
+#
+#     scripts/crosscheck-meter.sh
+#
+# Needs: go, ffmpeg (the ebur128 and ametadata filters, any build from 5.x on).
+# Optional: loudgain (libebur128, a third meter) and sox (a 16x reference for
+# true peak). On Debian/Ubuntu: apt-get install ffmpeg loudgain sox.
+#
+# What it does:
+#   1. Builds mixdown and renders the bundled demo (examples/demo/out/, which
+#      is git-ignored), then writes a few test signals into a temporary
+#      directory (removed on exit).
+#   2. Meters every file with `mixdown meter -json` and with ffmpeg:
+#          ffmpeg -nostats -i FILE -af ebur128=peak=true -f null -
+#      The Summary block of that command prints I, LRA and Peak to 0.1 only,
+#      so the script also asks the filter for its metadata (metadata=1), which
+#      carries the same variables to 0.001. The Summary is still parsed and
+#      must agree with the metadata to its rounding, which guards the parser.
+#      The true peak is metadata in linear units (0.001 of full scale: 0.12 dB
+#      at -23 dBTP), so a second pass meters the file raised by exactly 60 dB
+#      (volume in double precision; nothing clips in double) and takes 60 dB
+#      off again.
+#   3. Prints a table (Markdown) and exits 1 if, for any file, the integrated
+#      loudness differs from ffmpeg's by more than 0.1 LU or the true peak by
+#      more than 0.3 dB. libebur128 (when loudgain is installed) and the 16x
+#      reference peak (when sox is) are shown but not checked; a libebur128
+#      value beyond the same tolerances is printed as a note.
+#
+# Tolerances:
+#   - Integrated loudness, 0.1 LU: all three implement the same BS.1770-4
+#     K-weighting and gating, and EBU Tech 3341 allows +-0.1 LU. The known
+#     differences are far smaller: ffmpeg files each 400 ms block in a
+#     histogram of 0.01 LU bins and integrates the bins' lower-edge energies
+#     (reads up to 0.01 LU low); ffmpeg and libebur128 keep the RLB numerator
+#     [1,-2,1] at every rate (+0.004 dB at 44.1 kHz against mixdown).
+#   - True peak, 0.3 dB: there is no single true-peak filter. mixdown uses
+#     the BS.1770-4 Annex 2 48-tap FIR at 4x. ffmpeg's ebur128 resamples to
+#     192 kHz with libswresample (Kaiser-windowed sinc, 32 input taps per
+#     phase, cut off at the input's Nyquist; 4.35x at 44.1 kHz). libebur128
+#     uses its own 49-tap Hann-windowed sinc at 4x. Each interpolates between
+#     samples differently: the Annex filter's phases 1 and 2 have a gain of
+#     -0.24 dB at DC and it reads EBU Tech 3341 case 17 (8 kHz) 0.29 dB below
+#     the waveform's peak, which Tech 3341 allows (+0.2/-0.4 dB). That case
+#     is the largest difference here; on the demo and on noise the meters
+#     agree to 0.15 dB.
+#   - Loudness range is printed but not checked: ffmpeg quantises short-term
+#     levels to 0.01 LU bins, libebur128 takes a 3 s block every 1 s (not
+#     every 100 ms), so differences of a few tenths of an LU are expected.
+#
+# The 16x reference column (sox `rate -v -b 99.7` to 16x the file's rate, the
+# largest |sample|) is closer to the ideal band-limited peak than any of the
+# three 4x meters; it is information, not a check.
+
+set -euo pipefail
+export LC_ALL=C
+
+TOL_I=0.1   # LU
+TOL_TP=0.3  # dB
+TP_GAIN=60  # dB added before the precise true-peak pass
+
+die() { echo "crosscheck-meter: $*" >&2; exit 2; }
+
+command -v go >/dev/null 2>&1 || die "go not found (needed to build mixdown)"
+if ! command -v ffmpeg >/dev/null 2>&1; then
+	die "ffmpeg not found. Install it (it is not needed by CI or by mixdown itself):
+    Debian/Ubuntu: sudo apt-get install ffmpeg
+    Fedora:        sudo dnf install ffmpeg     (RPM Fusion)
+    macOS:         brew install ffmpeg"
+fi
+help=$(ffmpeg -hide_banner -h filter=ebur128 2>&1 || true)
+case $help in
+*dualmono*metadata* | *metadata*dualmono*) ;;
+*) die "this ffmpeg's ebur128 filter lacks the metadata or dualmono option; use ffmpeg 5.x or newer" ;;
+esac
+help=$(ffmpeg -hide_banner -h filter=ametadata 2>&1 || true)
+case $help in
+*mode*) ;;
+*) die "this ffmpeg has no ametadata filter" ;;
+esac
+have_loudgain=0
+command -v loudgain >/dev/null 2>&1 && have_loudgain=1
+have_sox=0
+command -v sox >/dev/null 2>&1 && have_sox=1
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+if [ ! -f go.mod ] || [ ! -f examples/demo/demo.mix.hcl ]; then
+	die "cannot find the mixdown repository at $root"
+fi
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/crosscheck-meter.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 130' INT TERM
+
+echo "building mixdown" >&2
+go build -o "$tmp/mixdown" ./cmd/mixdown
+echo "rendering examples/demo/demo.mix.hcl" >&2
+"$tmp/mixdown" render examples/demo/demo.mix.hcl >&2
+
+# Test signals, 24-bit WAV, generated by ffmpeg in double precision.
+# Levels are per channel; a sine's level is its peak.
+a23=0.0707945784384138  # -23 dBFS
+a20=0.1                 # -20 dBFS
+a26=0.0501187233627272  # -26 dBFS
+a30=0.0316227766016838  # -30 dBFS
+gen() { # name lavfi-graph
+	ffmpeg -v error -nostdin -y -filter_complex "$2" -c:a pcm_s24le "$tmp/$1.wav" ||
+		die "ffmpeg could not generate $1"
+}
+sine() { # amplitude-expression freq phase-rad -> one channel's aevalsrc expression
+	echo "($1)*sin(2*PI*$2*t+$3)"
+}
+s=$(sine $a23 1000 0)
+gen sine1k-stereo-48k "aevalsrc=exprs='$s|$s':s=48000:d=20"
+gen sine1k-mono-48k "aevalsrc=exprs='$s':s=48000:d=20"
+pink() { # rate -> stereo pink noise, independent channels, about -20 dBFS RMS
+	echo "anoisesrc=c=pink:r=$1:a=0.5:seed=1:d=20[l];anoisesrc=c=pink:r=$1:a=0.5:seed=2:d=20[r];[l][r]join=inputs=2:channel_layout=stereo"
+}
+gen pink-stereo-48k "$(pink 48000)"
+gen pink-stereo-44k1 "$(pink 44100)"
+# EBU Tech 3341 case 5: -26/-20/-26 dBFS for 20/20.1/20 s. Every block
+# passes both gates; the energy mean gives I = -23.0.
+s=$(sine "if(lt(t,20),$a26,if(lt(t,40.1),$a20,$a26))" 1000 0)
+gen gating-3341-5-48k "aevalsrc=exprs='$s|$s':s=48000:d=60.1"
+# EBU Tech 3342 case 1 at 44.1 kHz: -20 then -30 dBFS, 20 s each; LRA = 10.
+s=$(sine "if(lt(t,20),$a20,$a30)" 1000 0)
+gen lra-3342-1-44k1 "aevalsrc=exprs='$s|$s':s=44100:d=40"
+# EBU Tech 3341 cases 15-19: sines of fs/4, fs/6 and fs/8 at 0.5 of full
+# scale (case 19: 1.41), phased so that the samples fall on or beside the
+# crest. Each waveform peaks at -6.02 dBTP (case 19: +2.98); the samples
+# peak up to 3 dB lower. The 10 ms fades in and out are the Tech's: an
+# abrupt start of a 12 kHz sine is not band-limited, and each interpolator
+# rings on it differently (ffmpeg reads -5.42 dBTP for case 16 without them).
+tp_case() { # name freq phase-deg amplitude
+	local e
+	e=$(sine "$4*min(1,min(t/0.01,(5-t)/0.01))" "$2" "$3*PI/180")
+	gen "$1" "aevalsrc=exprs='$e|$e':s=48000:d=5"
+}
+tp_case truepeak-3341-15-48k 12000 0 0.5
+tp_case truepeak-3341-16-48k 12000 45 0.5
+tp_case truepeak-3341-17-48k 8000 60 0.5
+tp_case truepeak-3341-18-48k 6000 67.5 0.5
+tp_case truepeak-3341-19-48k 12000 45 1.41
+# Digital silence has no loudness: mixdown says null, ffmpeg keeps I at -70.
+gen silence-stereo-48k "anullsrc=r=48000:cl=stereo,atrim=duration=5"
+
+files=()
+for f in examples/demo/out/*.wav; do
+	[ -e "$f" ] && files+=("$f")
+done
+[ ${#files[@]} -gt 0 ] || die "the demo render wrote no WAV into examples/demo/out/"
+for f in "$tmp"/*.wav; do
+	files+=("$f")
+done
+
+# json_num FILE KEY: a number from mixdown's -json output, or "null".
+json_num() {
+	awk -v k="\"$2\":" '$1 == k { v = $2; sub(/,$/, "", v); print v; found = 1 } END { if (!found) print "null" }' "$1"
+}
+
+# last_meta LOG KEY: the last value ametadata printed for KEY.
+last_meta() {
+	awk -v k="lavfi.r128.$2=" 'index($0, k) { v = substr($0, index($0, k) + length(k)) } END { print (v == "" ? "null" : v) }' "$1"
+}
+
+# summary LOG FIELD: a value from ebur128's Summary block (FIELD is I, LRA or Peak).
+summary() {
+	awk -v k="$2:" '/Summary:/ { on = 1; next } on && $1 == k { print $2; exit }' "$1"
+}
+
+# ffmpeg_meter FILE: sets ff_i, ff_lra, ff_tp.
+ffmpeg_meter() {
+	local f=$1 log=$tmp/ffmpeg.log log2=$tmp/ffmpeg-tp.log lin
+	ffmpeg -nostdin -hide_banner -nostats -i "$f" \
+		-af "ebur128=peak=true:dualmono=false:metadata=1,ametadata=mode=print" \
+		-f null - 2>"$log" || { cat "$log" >&2; die "ffmpeg failed on $f"; }
+	ff_i=$(last_meta "$log" I)
+	ff_lra=$(last_meta "$log" LRA)
+	local s_i s_lra s_tp tp_meta
+	s_i=$(summary "$log" I)
+	s_lra=$(summary "$log" LRA)
+	s_tp=$(summary "$log" Peak)
+	tp_meta=$(last_meta "$log" true_peak)
+	# The Summary shows the same variables rounded to 0.1.
+	awk -v a="$ff_i" -v b="$s_i" -v c="$ff_lra" -v d="$s_lra" -v e="$tp_meta" -v g="$s_tp" 'BEGIN {
+		tp = (e > 0) ? 20 * log(e) / log(10) : -1e9
+		bad = (a - b > 0.0501 || b - a > 0.0501 || c - d > 0.0501 || d - c > 0.0501 ||
+		       (e > 0.01 && (tp - g > 0.0601 || g - tp > 0.0601)))
+		exit bad }' || die "$f: ffmpeg Summary (I $s_i, LRA $s_lra, Peak $s_tp) disagrees with its metadata (I $ff_i, LRA $ff_lra, true peak $tp_meta): output format changed?"
+	# ebur128 starts I at -70 and leaves it there when no block passes the
+	# gate: that is mixdown's "no value" (null).
+	ff_i=$(awk -v v="$ff_i" 'BEGIN { if (v == "null" || v <= -70) print "null"; else print v }')
+	ffmpeg -nostdin -hide_banner -nostats -i "$f" \
+		-af "volume=${TP_GAIN}dB:precision=double,ebur128=peak=true:metadata=1,ametadata=mode=print" \
+		-f null - 2>"$log2" || { cat "$log2" >&2; die "ffmpeg failed on $f"; }
+	lin=$(last_meta "$log2" true_peak)
+	ff_tp=$(awk -v v="$lin" -v g="$TP_GAIN" 'BEGIN { if (v == "null" || v <= 0) print "null"; else printf "%.3f", 20 * log(v) / log(10) - g }')
+}
+
+# loudgain_meter FILE: sets lg_i, lg_lra, lg_tp (libebur128). loudgain -s s
+# writes no tags.
+loudgain_meter() {
+	local line
+	line=$(loudgain -q -O -s s "$1" 2>/dev/null | awk -F'\t' 'NR == 2')
+	[ -n "$line" ] || die "loudgain printed nothing for $1"
+	# libebur128 says -inf for silence, mixdown null.
+	lg_i=$(printf '%s\n' "$line" | awk -F'\t' '{ split($2, a, " "); print (a[1] ~ /inf/ ? "null" : a[1]) }')
+	lg_lra=$(printf '%s\n' "$line" | awk -F'\t' '{ split($3, a, " "); print a[1] }')
+	lg_tp=$(printf '%s\n' "$line" | awk -F'\t' '{ if ($4 > 0) printf "%.3f", 20 * log($4) / log(10); else print "null" }')
+}
+
+# ref_peak FILE: sets ref_tp, the largest |sample| after sox resamples to 16x.
+# vol 0.5 (exactly -6.0206 dB) keeps overshoots inside sox's integer range.
+ref_peak() {
+	local rate out
+	rate=$(sox --i -r "$1")
+	out=$(sox "$1" -n vol 0.5 rate -v -b 99.7 $((rate * 16)) stat 2>&1) || die "sox failed on $1"
+	ref_tp=$(printf '%s\n' "$out" | awk '/Maximum amplitude/ { mx = $3 } /Minimum amplitude/ { mn = -$3 }
+		END { p = (mx > mn) ? mx : mn; if (p > 0) printf "%.3f", 20 * log(2 * p) / log(10); else print "null" }')
+}
+
+fmt() { awk -v v="$1" 'BEGIN { if (v == "null" || v == "") print "-"; else printf "%.2f", v }'; }
+
+# diff A B: A-B to 2 decimals, or "-" when either has no value.
+diff2() {
+	awk -v a="$1" -v b="$2" 'BEGIN {
+		if (a == "null" || b == "null" || a == "" || b == "") { print "-"; exit }
+		d = a - b; if (d > -0.005 && d < 0.005) d = 0  # no "-0.00"
+		printf "%+.2f", d }'
+}
+
+# within A B TOL: true when |A-B| <= TOL. No value on one side only is a
+# disagreement; none on both sides agrees.
+within() {
+	awk -v a="$1" -v b="$2" -v t="$3" 'BEGIN {
+		na = (a == "null" || a == ""); nb = (b == "null" || b == "")
+		if (na || nb) exit !(na && nb)
+		d = a - b; if (d < 0) d = -d
+		exit !(d <= t + 1e-9) }'
+}
+
+failures=0
+check() { # label a b tol file what
+	if ! within "$2" "$3" "$4"; then
+		echo "FAIL: $5: $6 mixdown $2, $1 $3 (tolerance $4)" >&2
+		failures=$((failures + 1))
+	fi
+}
+# note: the same comparison against a meter that is shown but not checked.
+note() { # label a b tol file what
+	if ! within "$2" "$3" "$4"; then
+		echo "note: $5: $6 mixdown $2, $1 $3 (beyond $4; $1 is not checked)" >&2
+	fi
+}
+
+# Markdown tables; the widths only make the plain text readable.
+main_fmt='| %-26s | %9s | %8s | %5s | %11s | %10s | %10s | %9s | %5s |'
+other_fmt='| %-26s | %12s | %5s | %14s | %13s | %5s | %10s | %5s |'
+main_rows=()
+other_rows=()
+for f in "${files[@]}"; do
+	name=$(basename "$f")
+	echo "metering $name" >&2
+	"$tmp/mixdown" meter -json "$f" >"$tmp/md.json" || die "mixdown meter failed on $f"
+	md_i=$(json_num "$tmp/md.json" integrated_lufs)
+	md_lra=$(json_num "$tmp/md.json" loudness_range_lu)
+	md_tp=$(json_num "$tmp/md.json" true_peak_dbtp)
+	ffmpeg_meter "$f"
+	main_rows+=("$(printf "$main_fmt" \
+		"$name" "$(fmt "$md_i")" "$(fmt "$ff_i")" "$(diff2 "$md_i" "$ff_i")" \
+		"$(fmt "$md_lra")" "$(fmt "$ff_lra")" \
+		"$(fmt "$md_tp")" "$(fmt "$ff_tp")" "$(diff2 "$md_tp" "$ff_tp")")")
+	check ffmpeg "$md_i" "$ff_i" "$TOL_I" "$name" "integrated"
+	check ffmpeg "$md_tp" "$ff_tp" "$TOL_TP" "$name" "true peak"
+	lg_i=null lg_lra=null lg_tp=null ref_tp=null
+	if [ $have_loudgain = 1 ]; then
+		loudgain_meter "$f"
+		note libebur128 "$md_i" "$lg_i" "$TOL_I" "$name" "integrated"
+		note libebur128 "$md_tp" "$lg_tp" "$TOL_TP" "$name" "true peak"
+	fi
+	[ $have_sox = 1 ] && ref_peak "$f"
+	other_rows+=("$(printf "$other_fmt" \
+		"$name" "$(fmt "$lg_i")" "$(diff2 "$md_i" "$lg_i")" "$(fmt "$lg_lra")" \
+		"$(fmt "$lg_tp")" "$(diff2 "$md_tp" "$lg_tp")" \
+		"$(fmt "$ref_tp")" "$(diff2 "$md_tp" "$ref_tp")")")
+done
+
+echo
+echo "$("$tmp/mixdown" version | awk 'NR == 1')" against "$(ffmpeg -hide_banner -version | awk 'NR == 1 { print "ffmpeg " $3 }')"
+echo
+printf "$main_fmt\n" file "I mixdown" "I ffmpeg" "ΔI" "LRA mixdown" "LRA ffmpeg" "TP mixdown" "TP ffmpeg" "ΔTP"
+printf "$main_fmt\n" ":--" "--:" "--:" "--:" "--:" "--:" "--:" "--:" "--:"
+printf '%s\n' "${main_rows[@]}"
+if [ $have_loudgain = 1 ] || [ $have_sox = 1 ]; then
+	lgv=absent
+	[ $have_loudgain = 1 ] && lgv=$(loudgain --version 2>&1 | awk '/libebur128/ && !v { v = $2 } END { print "libebur128 " v }')
+	echo
+	echo "libebur128 ($lgv, via loudgain) and the 16x reference peak (sox rate -v):"
+	echo
+	printf "$other_fmt\n" file "I libebur128" "ΔI" "LRA libebur128" "TP libebur128" "ΔTP" "TP 16x ref" "ΔTP"
+	printf "$other_fmt\n" ":--" "--:" "--:" "--:" "--:" "--:" "--:" "--:"
+	printf '%s\n' "${other_rows[@]}"
+fi
+echo
+echo "Units: I in LUFS, LRA in LU, TP in dBTP; Δ = mixdown minus the other meter."
+echo "Checked against ffmpeg: |ΔI| <= $TOL_I LU, |ΔTP| <= $TOL_TP dB. LRA, libebur128 and the 16x reference are not checked."
+if [ $failures -gt 0 ]; then
+	echo "crosscheck-meter: $failures disagreement(s) beyond tolerance" >&2
+	exit 1
+fi
+echo "crosscheck-meter: all files within tolerance"
