@@ -12,6 +12,7 @@ import (
 	"github.com/mixdown/mixdown/dsp/dither"
 	"github.com/mixdown/mixdown/dsp/dynamics"
 	"github.com/mixdown/mixdown/dsp/loudness"
+	"github.com/mixdown/mixdown/dsp/oversample"
 	"github.com/mixdown/mixdown/dsp/resample"
 	"github.com/mixdown/mixdown/lang"
 )
@@ -61,6 +62,10 @@ type stage struct {
 	skip    int
 	quant   quantizer // nil for float outputs
 	meter   *loudness.Meter
+	// ref is a second, independent true-peak reading (see refPeakDB), on
+	// for outputs with a target.
+	ref     *oversample.Oversampler
+	refPeak float64
 	buf     [][]float64
 	view    [][]float64
 	zeros   [][]float64
@@ -100,6 +105,10 @@ func (s *stage) setLimiter(rate float64, block int, ceilingDB float64) {
 }
 
 func (s *stage) reset() {
+	if s.ref != nil {
+		s.ref.Reset()
+	}
+	s.refPeak = 0
 	if s.src != nil {
 		s.src.Reset()
 	}
@@ -187,6 +196,18 @@ func (s *stage) finish(x [][]float64, emit func([][]float64) error) error {
 		s.quant.Process(x)
 	}
 	s.meter.Process(x)
+	if s.ref != nil {
+		for ch := range x {
+			for _, v := range s.ref.Up(ch, x[ch]) {
+				if v < 0 {
+					v = -v
+				}
+				if v > s.refPeak {
+					s.refPeak = v
+				}
+			}
+		}
+	}
 	if emit != nil {
 		return emit(x)
 	}
@@ -242,6 +263,22 @@ func (s *stage) run(ctx context.Context, sp *spool, block int, emit func([][]flo
 	return s.flush(emit)
 }
 
+// refPeakDB is the true peak read by a 4x oversampler independent of
+// BS.1770-4's Annex 2 filter (dsp/oversample: Kaiser-windowed sinc, flat to
+// 0.45 fs, 100 dB stop band). The Annex 2 filter, which the meter and the
+// limiter's detector use as the standard asks, under-reads peaks near the
+// top of the band (up to 0.6 dB at 20 kHz), which other meters (ffmpeg's
+// ebur128, libebur128) then report above the ceiling. A target is met only
+// when both readings are at or under the ceiling.
+func (s *stage) refPeakDB() float64 { return dsp.GainToDB(s.refPeak) }
+
+// enableRefPeak turns the independent true-peak reading on.
+func (s *stage) enableRefPeak(block int) {
+	if s.ref == nil {
+		s.ref = oversample.New(2, 2, block)
+	}
+}
+
 // TargetReport says what a target did to one output.
 type TargetReport struct {
 	Target        *lang.Target
@@ -249,6 +286,9 @@ type TargetReport struct {
 	LimitingDB    float64 // the limiter's largest gain reduction (0 without one)
 	LimiterCeilDB float64 // the ceiling the limiter ran at
 	Passes        int     // measuring passes the search took
+	// RefTruePeakDBTP is the file's true peak by the independent 4x
+	// oversampler (see refPeakDB).
+	RefTruePeakDBTP float64
 }
 
 // planTarget finds the stage settings that meet t, measuring passes over
@@ -258,6 +298,8 @@ func planTarget(ctx context.Context, s *stage, sp *spool, t *lang.Target, pre lo
 	rate, addr := float64(o.Model.SampleRate), o.Address
 	rep := &TargetReport{Target: t}
 	var warnings []string
+	s.enableRefPeak(block)
+	truePeak := func(res loudness.Result) float64 { return max(res.TruePeakDBTP, s.refPeakDB()) }
 	if t.HasLoudness && loudness.NoValue(pre.IntegratedLUFS) || !t.HasLoudness && loudness.NoValue(pre.TruePeakDBTP) {
 		warnings = append(warnings, fmt.Sprintf("%s: the target cannot be reached: the master is silent", addr))
 		return rep, warnings, nil
@@ -280,9 +322,9 @@ func planTarget(ctx context.Context, s *stage, sp *spool, t *lang.Target, pre lo
 			if err != nil {
 				return nil, nil, err
 			}
-			over := res.TruePeakDBTP - t.TruePeakDBTP
+			over := truePeak(res) - t.TruePeakDBTP
 			if over <= 0 && over >= -peakOnlyWindowDB {
-				rep.GainDB = g
+				rep.GainDB, rep.RefTruePeakDBTP = g, s.refPeakDB()
 				return rep, warnings, nil
 			}
 			g -= over + peakOnlyWindowDB/4
@@ -314,7 +356,7 @@ func planTarget(ctx context.Context, s *stage, sp *spool, t *lang.Target, pre lo
 			return nil, nil, err
 		}
 		miss := t.LoudnessLUFS - res.IntegratedLUFS
-		over := res.TruePeakDBTP - t.TruePeakDBTP
+		over := truePeak(res) - t.TruePeakDBTP
 		if math.Abs(miss) <= targetToleranceLU && over <= 0 {
 			break
 		}
@@ -335,6 +377,7 @@ func planTarget(ctx context.Context, s *stage, sp *spool, t *lang.Target, pre lo
 		g += miss / slope
 	}
 	rep.GainDB = g
+	rep.RefTruePeakDBTP = s.refPeakDB()
 	rep.LimiterCeilDB = ceiling
 	rep.LimitingDB = s.lim.MaxGainReductionDB()
 	s.gain = dsp.DBToGain(g)
