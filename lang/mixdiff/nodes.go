@@ -1,0 +1,356 @@
+// Package mixdiff compares two mixes by meaning, node by node, so a mix
+// change can be reviewed like a code change: "track.vocals.compressor.ratio:
+// 3 → 4", not a text diff.
+//
+// Both mixes are first flattened (Flatten) into the same canonical form: a
+// list of addressed nodes, each with its parameters as text, in a fixed
+// order. Diff compares two such lists; Listing prints one, a line per
+// parameter, for git's textconv. Comments, whitespace, attribute order,
+// locals and expressions are gone by then: a value is compared as it
+// resolved (var.level + 2 is compared as the number it gave).
+//
+// Node order: mix, variables, tracks, buses, master, outputs; tracks,
+// buses, variables and outputs by name. Under a strip come its own
+// parameters, its effects in chain order (an eq's bands under it), then its
+// sends by destination; under the master or an output, its target.
+// Parameters keep the language's order (docs/language.md, effects.md).
+//
+// Automation slots in as more nodes: a lane such as
+// track.vocals.gain.automation would flatten to a node whose parameters are
+// its points, named by time ("0:12.000"), so an added, removed or moved point
+// comes out as an added, removed or changed parameter with no change to
+// Diff.
+package mixdiff
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2/hclwrite"
+	"github.com/zclconf/go-cty/cty"
+
+	"github.com/mixdown/mixdown/lang"
+)
+
+// NodeKind is what a node is.
+type NodeKind int
+
+const (
+	KindMix NodeKind = iota
+	KindVariable
+	KindTrack
+	KindBus
+	KindMaster
+	KindOutput
+	KindEffect
+	KindBand
+	KindSend
+	KindTarget
+)
+
+// Node is one addressed part of a mix with its parameters.
+type Node struct {
+	Address string // e.g. track.vocals.compressor
+	Kind    NodeKind
+	// Type is the effect or band kind ("compressor", "bell"); a kind
+	// change at one address is a removal and an addition.
+	Type string
+	// Parent is the address of the node this one belongs to, "" at the
+	// top level.
+	Parent string
+	Params []Param
+}
+
+// Param is one parameter of a node, as text.
+type Param struct {
+	// Name is the parameter's name in the language; "" for a node that is
+	// a single value (a variable).
+	Name string
+	// Value is the text shown, without the unit: numbers rounded to six
+	// significant digits, strings quoted, references as addresses.
+	Value string
+	Unit  string
+	// exact tells values apart that Value rounds together; Diff compares
+	// it, and shows more digits when two values look alike.
+	exact string
+	// chain marks a strip's effect order, which Diff reports as a move
+	// only when the effects both sides share change order.
+	chain []string
+}
+
+// Text is the value with its unit, as shown in a diff line.
+func (p Param) Text() string { return withUnit(p.Value, p.Unit) }
+
+// withUnit appends unit to a numeric value ("-3 dB", "1/8d = 432.692 ms")
+// but not to words such as "auto" or "true".
+func withUnit(v, unit string) string {
+	if unit == "" || v == "" {
+		return v
+	}
+	if c := v[len(v)-1]; c < '0' || c > '9' {
+		return v
+	}
+	return v + " " + unit
+}
+
+// Flatten returns the mix's nodes in canonical order.
+func Flatten(m *lang.Mix) []*Node {
+	var out []*Node
+	add := func(n *Node) { out = append(out, n) }
+
+	tempo := Param{Name: "tempo", Value: "none", Unit: "BPM", exact: "none"}
+	if m.Tempo != 0 {
+		tempo = num("tempo", m.Tempo, "BPM")
+	}
+	add(&Node{Address: "mix", Kind: KindMix, Params: []Param{
+		num("sample_rate", float64(m.SampleRate), "Hz"),
+		tempo,
+		num("tail", m.TailSeconds, "s"),
+	}})
+
+	vars := append([]*lang.Variable(nil), m.Variables...)
+	sort.SliceStable(vars, func(i, j int) bool { return vars[i].Name < vars[j].Name })
+	for _, v := range vars {
+		add(&Node{Address: "var." + v.Name, Kind: KindVariable, Params: []Param{ctyParam("", v.Value)}})
+	}
+
+	tracks := append([]*lang.Track(nil), m.Tracks...)
+	sort.SliceStable(tracks, func(i, j int) bool { return tracks[i].Name < tracks[j].Name })
+	for _, t := range tracks {
+		addr := t.Address()
+		params := []Param{text("source", t.Source)}
+		params = append(params, stripParams(&t.Strip, &t.Solo)...)
+		add(&Node{Address: addr, Kind: KindTrack, Params: append(params, chainParam(t.Effects)...)})
+		out = append(out, effectNodes(addr, t.Effects)...)
+		out = append(out, sendNodes(addr, t.Sends)...)
+	}
+
+	buses := append([]*lang.Bus(nil), m.Buses...)
+	sort.SliceStable(buses, func(i, j int) bool { return buses[i].Name < buses[j].Name })
+	for _, b := range buses {
+		addr := b.Address()
+		params := stripParams(&b.Strip, nil)
+		add(&Node{Address: addr, Kind: KindBus, Params: append(params, chainParam(b.Effects)...)})
+		out = append(out, effectNodes(addr, b.Effects)...)
+		out = append(out, sendNodes(addr, b.Sends)...)
+	}
+
+	master := m.Master
+	if master == nil {
+		master = &lang.Master{}
+	}
+	add(&Node{Address: "master", Kind: KindMaster,
+		Params: append([]Param{num("gain", master.GainDB, "dB")}, chainParam(master.Effects)...)})
+	out = append(out, effectNodes("master", master.Effects)...)
+	if master.Target != nil {
+		add(targetNode("master", master.Target))
+	}
+
+	outputs := append([]*lang.Output(nil), m.Outputs...)
+	sort.SliceStable(outputs, func(i, j int) bool { return outputs[i].Name < outputs[j].Name })
+	for _, o := range outputs {
+		addr := o.Address()
+		depth := strconv.Itoa(o.BitDepth)
+		if o.Float {
+			depth = `"float"`
+		}
+		add(&Node{Address: addr, Kind: KindOutput, Params: []Param{
+			text("file", o.File),
+			{Name: "bit_depth", Value: depth, Unit: "bits", exact: depth},
+			num("sample_rate", float64(o.SampleRate), "Hz"),
+			text("dither", o.Dither),
+		}})
+		if o.Target != nil {
+			add(targetNode(addr, o.Target))
+		}
+	}
+	return out
+}
+
+func stripParams(s *lang.Strip, solo *bool) []Param {
+	ps := []Param{
+		num("gain", s.GainDB, "dB"),
+		num("pan", s.Pan, ""),
+		boolean("mute", s.Mute),
+	}
+	if solo != nil {
+		ps = append(ps, boolean("solo", *solo))
+	}
+	return append(ps,
+		boolean("polarity", s.Polarity),
+		ref("output", s.Output),
+	)
+}
+
+// chainParam lists a chain's effects in order, when it has any.
+func chainParam(effects []*lang.Effect) []Param {
+	if len(effects) == 0 {
+		return nil
+	}
+	ids := make([]string, len(effects))
+	for i, e := range effects {
+		ids[i] = e.ID
+	}
+	v := strings.Join(ids, ", ")
+	return []Param{{Name: "effects", Value: v, exact: v, chain: ids}}
+}
+
+func effectNodes(owner string, effects []*lang.Effect) []*Node {
+	var out []*Node
+	for _, e := range effects {
+		addr := e.Address(owner)
+		n := &Node{Address: addr, Kind: KindEffect, Type: e.Kind, Parent: owner}
+		if e.ID != e.Kind {
+			// A named or numbered effect: its address does not say what it is.
+			n.Params = append(n.Params, Param{Name: "kind", Value: e.Kind, exact: e.Kind})
+		}
+		for _, v := range e.Values {
+			n.Params = append(n.Params, value(v))
+		}
+		out = append(out, n)
+		for i, b := range e.Bands {
+			out = append(out, &Node{Address: addr + "." + bandID(e.Bands, i), Kind: KindBand, Type: b.Kind,
+				Parent: addr, Params: values(b.Values)})
+		}
+	}
+	return out
+}
+
+// bandID names an eq band as effects are named in a chain: by its kind,
+// or kind[i] (the i-th of that kind, from 0) when the kind appears more
+// than once. Cascaded bands commute, so their order is no change.
+func bandID(bands []*lang.Band, at int) string {
+	kind := bands[at].Kind
+	count, index := 0, 0
+	for i, b := range bands {
+		if b.Kind == kind {
+			if i < at {
+				index++
+			}
+			count++
+		}
+	}
+	if count == 1 {
+		return kind
+	}
+	return fmt.Sprintf("%s[%d]", kind, index)
+}
+
+func values(vs []*lang.Value) []Param {
+	out := make([]Param, len(vs))
+	for i, v := range vs {
+		out[i] = value(v)
+	}
+	return out
+}
+
+func sendNodes(owner string, sends []*lang.Send) []*Node {
+	sorted := append([]*lang.Send(nil), sends...)
+	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].To.Name < sorted[j].To.Name })
+	var out []*Node
+	for _, s := range sorted {
+		out = append(out, &Node{Address: s.Address(owner), Kind: KindSend, Parent: owner, Params: []Param{
+			num("level", s.LevelDB, "dB"),
+			boolean("pre_fader", s.PreFader),
+		}})
+	}
+	return out
+}
+
+func targetNode(owner string, t *lang.Target) *Node {
+	preset := Param{Name: "preset", Value: "none", exact: "none"}
+	if t.Preset != "" {
+		preset = text("preset", t.Preset)
+	}
+	loud := Param{Name: "loudness", Value: "none", Unit: "LUFS", exact: "none"}
+	if t.HasLoudness {
+		loud = num("loudness", t.LoudnessLUFS, "LUFS")
+	}
+	return &Node{Address: owner + ".target", Kind: KindTarget, Parent: owner, Params: []Param{
+		preset, loud, num("true_peak", t.TruePeakDBTP, "dBTP"),
+	}}
+}
+
+// value turns an effect attribute into a parameter.
+func value(v *lang.Value) Param {
+	unit := v.Unit
+	if unit == "ratio" {
+		unit = "" // "ratio: 3 → 4" reads as it is written
+	}
+	switch v.Type {
+	case lang.TypeBool:
+		return boolean(v.Name, v.Bool)
+	case lang.TypeRef:
+		return ref(v.Name, v.Ref)
+	case lang.TypeText:
+		return text(v.Name, v.Text)
+	}
+	p := num(v.Name, v.Num, unit)
+	switch {
+	case v.Text == "auto":
+		p.Value, p.exact = "auto", "auto"
+	case v.Text != "":
+		// A note value: both what was written and what it came to.
+		p.Value = v.Text + " = " + p.Value
+		p.exact = v.Text + " = " + p.exact
+	}
+	return p
+}
+
+func num(name string, x float64, unit string) Param {
+	return Param{Name: name, Value: formatNum(x, 6), Unit: unit, exact: formatNum(x, -1)}
+}
+
+func text(name, s string) Param {
+	q := strconv.Quote(s)
+	return Param{Name: name, Value: q, exact: q}
+}
+
+func boolean(name string, b bool) Param {
+	s := strconv.FormatBool(b)
+	return Param{Name: name, Value: s, exact: s}
+}
+
+func ref(name string, r lang.Ref) Param {
+	a := r.Address()
+	return Param{Name: name, Value: a, exact: a}
+}
+
+// ctyParam shows a variable's value as HCL would write it.
+func ctyParam(name string, v cty.Value) Param {
+	if v == cty.NilVal {
+		return Param{Name: name, Value: "(no value)", exact: "(no value)"}
+	}
+	if v.Type() == cty.Number && v.IsKnown() && !v.IsNull() {
+		f, _ := v.AsBigFloat().Float64()
+		return num(name, f, "")
+	}
+	s := strings.TrimSpace(string(hclwrite.TokensForValue(v).Bytes()))
+	return Param{Name: name, Value: s, exact: s}
+}
+
+// formatNum prints x with at most digits significant digits (all that are
+// needed when digits < 0), never in exponent form for the values a mix
+// holds, and without a trailing ".0".
+func formatNum(x float64, digits int) string {
+	switch {
+	case math.IsInf(x, 1):
+		return "inf"
+	case math.IsInf(x, -1):
+		return "-inf"
+	case math.IsNaN(x):
+		return "nan"
+	case x == 0:
+		return "0" // also -0
+	}
+	if digits > 0 {
+		x, _ = strconv.ParseFloat(strconv.FormatFloat(x, 'g', digits, 64), 64)
+	}
+	if a := math.Abs(x); a >= 1e-4 && a < 1e15 {
+		return strconv.FormatFloat(x, 'f', -1, 64)
+	}
+	return strconv.FormatFloat(x, 'g', -1, 64)
+}
