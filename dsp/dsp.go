@@ -17,7 +17,7 @@
 // running filter memory.
 package dsp
 
-import "math"
+import "github.com/mixdown/mixdown/dsp/detmath"
 
 // Spec is the processing context a processor is prepared for.
 type Spec struct {
@@ -65,11 +65,14 @@ func Flush(x float64) float64 {
 	return x
 }
 
-// DBToGain converts decibels to a linear amplitude factor.
-func DBToGain(db float64) float64 { return math.Pow(10, db/20) }
+// DBToGain converts decibels to a linear amplitude factor, 10^(dB/20).
+// It is the same bits on every machine (dsp/detmath, not math.Pow), and
+// exact for whole multiples of 20 dB: -20 dB is 0.1, +40 dB is 100.
+func DBToGain(db float64) float64 { return detmath.Pow(10, db/20) }
 
-// GainToDB converts a linear amplitude factor to decibels. Zero gives -Inf.
-func GainToDB(g float64) float64 { return 20 * math.Log10(g) }
+// GainToDB converts a linear amplitude factor to decibels, 20·log10(g).
+// Zero gives -Inf. Same bits everywhere; GainToDB(0.1) is exactly -20.
+func GainToDB(g float64) float64 { return float64(20 * detmath.Log10(g)) }
 
 // Param describes one numeric parameter of an effect as the mix language
 // shows it: name, unit, accepted range and default. Effect packages export a
