@@ -15,9 +15,9 @@
 // II, which has the best numerical behaviour of the direct forms in floating
 // point and needs two state words per section.
 //
-// Coefficients are computed with portable sin/cos/exp (detmath.go) and
-// rounded products instead of the math package, whose results can differ
-// in the last bit between CPUs, so designs are bit-identical everywhere.
+// Coefficients are computed with dsp/detmath's Sincos and Pow and rounded
+// products instead of the math package, whose results can differ in the
+// last bit between CPUs, so designs are bit-identical everywhere.
 //
 // Butterworth cascades of order n (even) are built from n/2 sections whose
 // Qs are 1/(2 cos θk), θk = (2k+1)π/(2n): the pole pairs of the analog
@@ -30,6 +30,7 @@ import (
 	"math/cmplx"
 
 	"github.com/mixdown/mixdown/dsp"
+	"github.com/mixdown/mixdown/dsp/detmath"
 )
 
 // Coeffs are the coefficients of one biquad section normalised so a0 = 1:
@@ -66,13 +67,12 @@ func (c Coeffs) Stable() bool {
 
 // rbj holds the intermediate values every Cookbook design starts from.
 // Design arithmetic rounds every product (float64 conversions) and uses
-// the portable sincos/pow10 of detmath.go, so coefficients are the same
-// bits on every machine.
+// dsp/detmath, so coefficients are the same bits on every machine.
 type rbj struct{ cosw, sinw, alpha float64 }
 
 func newRBJ(freqHz, q, sampleRate float64) rbj {
 	w0 := float64(2*math.Pi*freqHz) / sampleRate
-	s, c := sincos(w0)
+	s, c := detmath.Sincos(w0)
 	return rbj{cosw: c, sinw: s, alpha: s / float64(2*q)}
 }
 
@@ -122,7 +122,7 @@ func AllPass(freqHz, q, sampleRate float64) Coeffs {
 // Its gain at freqHz is gainDB.
 func Peaking(freqHz, q, gainDB, sampleRate float64) Coeffs {
 	r := newRBJ(freqHz, q, sampleRate)
-	a := pow10(gainDB / 40)
+	a := detmath.Pow(10, gainDB/40)
 	aa := float64(r.alpha * a)
 	return norm(1+aa, -2*r.cosw, 1-aa, 1+r.alpha/a, -2*r.cosw, 1-r.alpha/a)
 }
@@ -133,7 +133,7 @@ type shelf struct{ a, ap1, am1c, ap1c, k float64 }
 
 func newShelf(freqHz, q, gainDB, sampleRate float64) shelf {
 	r := newRBJ(freqHz, q, sampleRate)
-	a := pow10(gainDB / 40)
+	a := detmath.Pow(10, gainDB/40)
 	return shelf{
 		a:    a,
 		ap1:  a + 1,
@@ -185,7 +185,7 @@ func ButterworthQ(order, k int) float64 {
 		panic("biquad: ButterworthQ needs an even order >= 2 and 0 <= k < order/2")
 	}
 	theta := float64(float64(2*k+1)*math.Pi) / float64(2*order)
-	_, c := sincos(theta)
+	c := detmath.Cos(theta)
 	return 1 / (2 * c)
 }
 
