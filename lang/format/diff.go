@@ -15,7 +15,7 @@ func Unified(aName, bName string, a, b []byte) []byte {
 		return nil
 	}
 	al, bl := splitLines(a), splitLines(b)
-	ops := editScript(al, bl)
+	ops := compact(editScript(al, bl), al, bl)
 	var out bytes.Buffer
 	fmt.Fprintf(&out, "--- %s\n+++ %s\n", aName, bName)
 	const context = 3
@@ -203,4 +203,85 @@ func editScript(a, b [][]byte) []op {
 		ops[len(rev)-1-i] = o
 	}
 	return ops
+}
+
+// compact makes an edit script read as diff -u's do: a run of deleted (or
+// inserted) lines that can slide up over equal lines to join the change
+// above it does, and each change lists its deletions before its
+// insertions. The script stays as short.
+func compact(ops []op, a, b [][]byte) []op {
+	kinds := make([]opKind, len(ops))
+	for i, o := range ops {
+		kinds[i] = o.kind
+	}
+	for s := 0; s < len(kinds); {
+		if kinds[s] == opKeep {
+			s++
+			continue
+		}
+		e := s
+		for e < len(kinds) && kinds[e] != opKeep {
+			e++
+		}
+		k, pure := kinds[s], true
+		for _, kk := range kinds[s:e] {
+			pure = pure && kk == k
+		}
+		if pure && s > 0 {
+			// ops[s] still holds its original positions: slides only
+			// change ops above the block being slid.
+			lines, p := a, ops[s].ai
+			if k == opInsert {
+				lines, p = b, ops[s].bi
+			}
+			n, t := e-s, s
+			for t > 0 && kinds[t-1] == opKeep && p > 0 && bytes.Equal(lines[p-1], lines[p+n-1]) {
+				t, p = t-1, p-1
+			}
+			if t < s && t > 0 && kinds[t-1] != opKeep {
+				for j := t; j < e; j++ {
+					kinds[j] = k
+					if j >= t+n {
+						kinds[j] = opKeep
+					}
+				}
+			}
+		}
+		s = e
+	}
+	// Deletions first within each change, then the positions again.
+	for s := 0; s < len(kinds); {
+		if kinds[s] == opKeep {
+			s++
+			continue
+		}
+		e, dels := s, 0
+		for e < len(kinds) && kinds[e] != opKeep {
+			if kinds[e] == opDelete {
+				dels++
+			}
+			e++
+		}
+		for j := s; j < e; j++ {
+			kinds[j] = opInsert
+			if j < s+dels {
+				kinds[j] = opDelete
+			}
+		}
+		s = e
+	}
+	out := make([]op, len(kinds))
+	x, y := 0, 0
+	for i, k := range kinds {
+		out[i] = op{k, x, y}
+		switch k {
+		case opKeep:
+			x, y = x+1, y+1
+		case opDelete:
+			x++
+		case opInsert:
+			y++
+		}
+	}
+	return out
 }
