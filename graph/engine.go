@@ -396,6 +396,11 @@ func (e *Engine) renderRaw(n int) error {
 		}
 		for _, node := range level {
 			if node.err != nil {
+				if nf, ok := node.err.(*NonFiniteError); ok {
+					// Place the bad sample on the song's timeline.
+					t := e.raw - node.latency + int64(nf.frame)
+					nf.Seconds = max(float64(t)/float64(e.g.SampleRate), 0)
+				}
 				return node.err
 			}
 		}
@@ -426,6 +431,7 @@ func (e *Engine) renderRaw(n int) error {
 type NonFiniteError struct {
 	Address string
 	Seconds float64
+	frame   int // index in the block, until renderRaw places it in time
 }
 
 func (err *NonFiniteError) Error() string {
@@ -450,6 +456,35 @@ func (n *nodeState) process(frames int) {
 		placeStereo(n.pre, n.view, n.preL, n.preR, frames)
 	}
 	placeStereo(n.out, n.view, n.gainL, n.gainR, frames)
+	// out carries everything the node produced (0·NaN and 0·Inf are NaN),
+	// so a bad sample is caught here, at the node that made it.
+	if i := firstNonFinite(n.out, frames); i >= 0 {
+		n.err = &NonFiniteError{Address: n.address, frame: i}
+	}
+}
+
+// firstNonFinite returns the first frame of buf[:][:n] holding NaN or
+// ±Inf, or -1. x·0 is 0 for every finite x and NaN otherwise, so a single
+// sum tests the block (about 1 ns a sample); the search runs only when it
+// fails.
+func firstNonFinite(buf [][]float64, n int) int {
+	var acc float64
+	for _, ch := range buf {
+		for _, x := range ch[:n] {
+			acc += x * 0
+		}
+	}
+	if acc == 0 {
+		return -1
+	}
+	for i := range n {
+		for _, ch := range buf {
+			if math.IsNaN(ch[i]) || math.IsInf(ch[i], 0) {
+				return i
+			}
+		}
+	}
+	return -1
 }
 
 // read fills buf with the next frames of the source, then silence.
