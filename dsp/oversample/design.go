@@ -1,6 +1,10 @@
 package oversample
 
-import "math"
+import (
+	"math"
+
+	"github.com/mixdown/mixdown/dsp/detmath"
+)
 
 // AttenuationDB is the stop-band attenuation every stage is designed for.
 // It is also the pass-band ripple bound: a Kaiser window gives the same δ
@@ -25,7 +29,7 @@ func kaiserBeta(attenDB float64) float64 {
 	case attenDB > 50:
 		return 0.1102 * (attenDB - 8.7)
 	case attenDB >= 21:
-		return 0.5842*math.Pow(attenDB-21, 0.4) + 0.07886*(attenDB-21)
+		return float64(0.5842*detmath.Pow(attenDB-21, 0.4)) + float64(0.07886*(attenDB-21))
 	}
 	return 0
 }
@@ -72,7 +76,7 @@ func kaiser(n int, fc, beta float64, halfband bool) []float64 {
 		if k != 0 {
 			// sinc is even: evaluate at |k| so the taps are exactly symmetric.
 			ak := float64(max(k, -k))
-			sn, _ := sincos(float64(2*math.Pi*fc) * ak)
+			sn := detmath.Sin(float64(2*math.Pi*fc) * ak)
 			s = sn / (math.Pi * ak)
 		}
 		h[i] = float64(s * w)
@@ -191,7 +195,7 @@ func response(h []float64, f float64) float64 {
 	// cos(kθ) by the Chebyshev recurrence: fast, and accurate to ~1e-14
 	// over a few hundred terms, far below the 1e-5 being measured.
 	m := (len(h) - 1) / 2
-	_, c1 := sincos(2 * math.Pi * f)
+	c1 := detmath.Cos(2 * math.Pi * f)
 	a := h[m]
 	cPrev, c := 1.0, c1
 	for k := 1; k <= m; k++ {
