@@ -1,73 +1,15 @@
 package saturation
 
-import "math"
+import (
+	"math"
 
-// The transfer curves run once per oversampled sample, so they are
-// written out here with every product rounded (float64 conversions)
-// instead of calling math.Tanh: math.Exp is assembly on amd64 and arm64,
-// and on amd64 it takes an FMA path only on CPUs that have FMA, so its
-// last bit depends on the machine. These functions give the same bits
-// everywhere (Floor, Ldexp, Copysign and division are exact or correctly
-// rounded on every platform). Tests hold them to within a few ulp of the
-// math package.
-
-const (
-	// Cody-Waite split of ln 2 (fdlibm): k·ln2Hi is exact for |k| < 2^20.
-	ln2Hi = 6.93147180369123816490e-01
-	ln2Lo = 1.90821492927058770002e-10
-	log2e = 1.44269504088896338700e+00
+	"github.com/mixdown/mixdown/dsp/detmath"
 )
 
-// expm1Poly is e^r - 1 for |r| <= ln2/2 by its Taylor series to degree
-// 13 (truncation error < 5e-18), in Horner form.
-func expm1Poly(r float64) float64 {
-	p := 1.0 / 6227020800 // 1/13!
-	p = float64(p*r) + 1.0/479001600
-	p = float64(p*r) + 1.0/39916800
-	p = float64(p*r) + 1.0/3628800
-	p = float64(p*r) + 1.0/362880
-	p = float64(p*r) + 1.0/40320
-	p = float64(p*r) + 1.0/5040
-	p = float64(p*r) + 1.0/720
-	p = float64(p*r) + 1.0/120
-	p = float64(p*r) + 1.0/24
-	p = float64(p*r) + 1.0/6
-	p = float64(p*r) + 0.5
-	p = float64(p*r) + 1
-	return float64(p * r)
-}
-
-// exp is e^x.
-func exp(x float64) float64 {
-	switch {
-	case x != x:
-		return x
-	case x > 709.782712893384:
-		return math.Inf(1)
-	case x < -745.1332191019412:
-		return 0
-	}
-	k := math.Floor(float64(x*log2e) + 0.5)
-	r := (x - float64(k*ln2Hi)) - float64(k*ln2Lo)
-	return math.Ldexp(1+expm1Poly(r), int(k))
-}
-
-// tanh is the hyperbolic tangent. Near zero it uses e^2x - 1 from the
-// polynomial directly, so small signals keep full relative precision.
-func tanh(x float64) float64 {
-	a := math.Abs(x)
-	var t float64
-	switch {
-	case a > 22: // 1 - tanh(22) < 2^-63: rounds to 1
-		t = 1
-	case a < 0.17: // 2a within the polynomial's range
-		e := expm1Poly(2 * a)
-		t = e / (e + 2)
-	default:
-		t = 1 - 2/(exp(2*a)+1)
-	}
-	return math.Copysign(t, x)
-}
+// The transfer curves run once per oversampled sample. Their tanh and
+// exp are dsp/detmath's, not the math package's: math.Tanh and math.Exp
+// take an FMA code path on amd64 CPUs that have FMA and other code on
+// arm64 and 386, so their last bit depends on the machine.
 
 // langevin is the Langevin function L(u) = coth(u) - 1/u, the
 // anhysteretic magnetisation curve of the Jiles-Atherton model. Its slope
@@ -86,7 +28,7 @@ func langevin(u float64) float64 {
 		p = float64(p*u2) + 1.0/3
 		return float64(p * u)
 	}
-	return 1/tanh(u) - 1/u
+	return 1/detmath.Tanh(u) - 1/u
 }
 
 // The tape curve: the Langevin curve scaled to unit slope and ceiling,
@@ -105,14 +47,14 @@ var (
 )
 
 func langevinSlope(v float64) float64 {
-	sh := (exp(v) - exp(-v)) / 2
+	sh := (detmath.Exp(v) - detmath.Exp(-v)) / 2
 	return 1/(v*v) - 1/(sh*sh)
 }
 
 // curveTanh, curveSoft and curveTape map the driven signal u; each has
 // slope 1 at 0, so dividing by the drive gain afterwards gives unity
 // small-signal gain.
-func curveTanh(u float64) float64 { return tanh(u) }
+func curveTanh(u float64) float64 { return detmath.Tanh(u) }
 
 // curveSoft is the cubic soft clipper of J. O. Smith, Physical Audio
 // Signal Processing, "Cubic Soft Clipper" (x - x³/3, clipped at ±2/3),

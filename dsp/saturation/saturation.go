@@ -149,8 +149,7 @@ func (s *Saturation) SetParams(p Params) {
 		p.Type = Tanh
 	}
 	s.p = p
-	// 10^(dB/20) through the deterministic exp (see curves.go).
-	s.gain = exp(p.DriveDB * (math.Ln10 / 20))
+	s.gain = dsp.DBToGain(p.DriveDB) // deterministic (dsp/detmath)
 	s.invGain = 1 / s.gain
 	s.wetGain = p.Mix
 	s.dryGain = 1 - p.Mix

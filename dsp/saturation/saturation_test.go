@@ -400,7 +400,7 @@ func TestGolden(t *testing.T) {
 			}
 		}
 	}
-	const want = 0xcbb8bef276c34632
+	const want = 0xf0359ed2e0f0d506
 	if h != want {
 		t.Errorf("output hash %#x, want %#x", h, uint64(want))
 	}
