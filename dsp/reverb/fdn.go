@@ -15,6 +15,7 @@ import (
 	"math"
 
 	"github.com/mixdown/mixdown/dsp"
+	"github.com/mixdown/mixdown/dsp/detmath"
 )
 
 // Params are the algorithmic reverb's parameters, in the mix language's units.
@@ -68,7 +69,7 @@ const (
 	lineMinMs = 20.0
 	lineMaxMs = 100.0
 	// lnLineRange is ln(lineMaxMs/lineMinMs), a literal so that no math
-	// library call (see detmath.go) enters the delay lengths.
+	// library call enters the delay lengths (see dsp/detmath).
 	lnLineRange = 1.6094379124341003746 // ln 5
 
 	dampRefHz = 8000.0 // frequency at which Damping sets the RT60
@@ -282,17 +283,17 @@ func (r *FDN) SetParams(p Params) {
 	t60 := r.p.DecaySec
 	tHF := t60 * (1 - float64(dampSpan*r.p.Damping))
 	fRef := math.Min(dampRefHz, 0.45*fs)
-	cosW := detCos(2 * math.Pi * fRef / fs)
+	cosW := detmath.Cos(2 * math.Pi * fRef / fs)
 	for i := range lines {
 		d := float64(r.length[i])
 		// ratio of the gain at fRef to the DC gain
-		ratio := detPow10(-3 * d / fs * (1/tHF - 1/t60))
+		ratio := detmath.Pow(10, -3*d/fs*(1/tHF-1/t60))
 		b := onePoleForRatio(ratio, cosW)
 		// The lowpass delays low frequencies by its DC group delay b/(1-b)
 		// samples, which lengthens the loop; counting it in the loop
 		// length keeps the low-frequency RT60 exact even for heavy damping
 		// of long lines at short decays, where b comes close to 1.
-		g := detPow10(-3 * (d + b/(1-b)) / (fs * t60))
+		g := detmath.Pow(10, -3*(d+b/(1-b))/(fs*t60))
 		r.gain[i] = g * (1 - b)
 		r.pole[i] = b
 	}
@@ -334,7 +335,7 @@ func (r *FDN) makeLengths() {
 	prev := 1
 	for i := range lines {
 		u := (float64(i) + rng.float()) / lines
-		want := int(math.Round(lo * detExp(float64(u*lnLineRange))))
+		want := int(math.Round(lo * detmath.Exp(float64(u*lnLineRange))))
 		if want <= prev {
 			want = prev + 1
 		}
