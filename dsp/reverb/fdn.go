@@ -314,7 +314,7 @@ func (r *FDN) SetParams(p Params) {
 // whose roots multiply to 1; the smaller one is taken in the cancellation-free
 // form b = A / (B + sqrt(B^2 - A^2)), A = 1 - r^2, B = 1 - r^2 cos w.
 func onePoleForRatio(ratio, cosW float64) float64 {
-	r2 := ratio * ratio
+	r2 := float64(ratio * ratio) // rounded: 1 - r2 must not fuse
 	a := 1 - r2
 	if a <= 0 {
 		return 0
@@ -428,7 +428,7 @@ func (r *FDN) Lengths() [lines]int { return r.length }
 // RT60 (the extra 10 dB covers the early peak standing above the decay
 // envelope).
 func (r *FDN) TailSeconds() float64 {
-	longest := lineMaxMs * 1e-3 * sizeScale(r.p.Size)
+	longest := float64(lineMaxMs * 1e-3 * sizeScale(r.p.Size))
 	return float64(r.p.PredelayMs*1e-3) + longest + float64(r.p.DecaySec*110.0/60.0)
 }
 
