@@ -4,6 +4,7 @@ import (
 	"math"
 
 	"github.com/mixdown/mixdown/dsp"
+	"github.com/mixdown/mixdown/dsp/detmath"
 )
 
 // Detector selects how the compressor measures level.
@@ -174,7 +175,7 @@ func (c *Compressor) SetParams(p CompressorParams) {
 	if p.AutoMakeup {
 		c.makeupDB = c.gc.reduction(0)
 	}
-	c.makeupGain = dexp(c.makeupDB * neperPerDB)
+	c.makeupGain = detmath.Exp(c.makeupDB * neperPerDB)
 	mix := min(max(p.Mix, 0), 1)
 	c.wet, c.dry = mix, 1-mix
 	if !c.prepared {
@@ -239,7 +240,7 @@ func (c *Compressor) detect(key [][]float64, g []float64) {
 			s = float64(s * invCh)
 			c.ms = s + dsp.Flush(float64(c.rmsA*(c.ms-s)))
 			if c.ms > kneeStartSq {
-				xL = gc.reduction(float64(dlog(c.ms) * (dbPerNeper / 2)))
+				xL = gc.reduction(float64(detmath.Log(c.ms) * (dbPerNeper / 2)))
 			}
 		} else {
 			var p float64
@@ -251,13 +252,13 @@ func (c *Compressor) detect(key [][]float64, g []float64) {
 				p = max(p, math.Abs(v))
 			}
 			if p > kneeStart {
-				xL = gc.reduction(float64(dlog(p) * dbPerNeper))
+				xL = gc.reduction(float64(detmath.Log(p) * dbPerNeper))
 			}
 		}
 		yL = bal.step(yL, xL)
 		gain := c.makeupGain
 		if yL != 0 {
-			gain = dexp((c.makeupDB - yL) * neperPerDB)
+			gain = detmath.Exp((c.makeupDB - yL) * neperPerDB)
 		}
 		g[i] = float64(c.wet*gain) + c.dry
 	}

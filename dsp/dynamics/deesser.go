@@ -5,6 +5,7 @@ import (
 
 	"github.com/mixdown/mixdown/dsp"
 	"github.com/mixdown/mixdown/dsp/biquad"
+	"github.com/mixdown/mixdown/dsp/detmath"
 )
 
 // De-esser ballistics (1-1/e time constants). Sibilants last some tens of
@@ -107,7 +108,7 @@ func (d *Deesser) Reset() {
 func (d *Deesser) SetParams(p DeesserParams) {
 	d.p = p
 	d.threshold = p.ThresholdDB
-	d.thrLin = dbToGain(p.ThresholdDB)
+	d.thrLin = dsp.DBToGain(p.ThresholdDB)
 	d.maxRed = -min(p.RangeDB, 0)
 	if !d.prepared {
 		return
@@ -146,12 +147,12 @@ func (d *Deesser) Process(buf [][]float64) {
 		}
 		var xL float64
 		if p > d.thrLin {
-			xL = min(float64(dlog(p)*dbPerNeper)-d.threshold, d.maxRed)
+			xL = min(float64(detmath.Log(p)*dbPerNeper)-d.threshold, d.maxRed)
 		}
 		yL = d.bal.step(yL, xL)
 		g := 1.0
 		if yL != 0 {
-			g = dexp(-yL * neperPerDB)
+			g = detmath.Exp(-yL * neperPerDB)
 		}
 		gain[i] = g
 	}

@@ -4,6 +4,7 @@ import (
 	"math"
 
 	"github.com/mixdown/mixdown/dsp"
+	"github.com/mixdown/mixdown/dsp/detmath"
 )
 
 // Conversions between natural log and decibels: 20*log10(x) = ln(x)*dbPerNeper.
@@ -19,7 +20,7 @@ func timeCoeff(ms, fs float64) float64 {
 	if ms <= 0 || fs <= 0 {
 		return 0
 	}
-	return dexp(-1000 / (ms * fs))
+	return detmath.Exp(-1000 / (ms * fs))
 }
 
 // msToSamples rounds a time in milliseconds to whole samples, never below 0.
@@ -45,7 +46,7 @@ func newBallistics(attackMS, releaseMS, fs float64) ballistics {
 
 // releaseFloorDB ends a release toward zero reduction: below it the
 // reduction is dropped to exactly 0 (a gain error under 1.2e-7, -138 dB).
-// The tail then stops costing a math.Exp per sample about 55 time
+// The tail then stops costing an exp per sample about 55 time
 // constants earlier than dsp.Flush alone would, and the gain returns to
 // exactly the makeup gain.
 const releaseFloorDB = 1e-6
@@ -94,7 +95,7 @@ func newGainComputer(thresholdDB, ratio, kneeDB float64) gainComputer {
 		threshold: thresholdDB,
 		knee:      kneeDB,
 		slope:     slope,
-		kneeStart: dbToGain(thresholdDB - kneeDB/2),
+		kneeStart: dsp.DBToGain(thresholdDB - kneeDB/2),
 	}
 }
 

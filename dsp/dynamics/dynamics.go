@@ -22,11 +22,12 @@
 //   - Lookahead delays the audio, not the detector; the delay is reported
 //     by Latency. Lookahead is not meant to be automated: the graph reads
 //     Latency once when it lines up parallel paths.
-//   - Exp and log are the package's own dexp/dlog (fdlibm algorithms with
-//     every product explicitly rounded), not math.Exp/math.Log, whose last
-//     bits differ between CPUs and architectures; with the explicit
-//     float64(x*y) + z rounding elsewhere, output is bit-identical on any
-//     machine (golden_test.go pins it). The hot paths skip them where the
+//   - Exp and log are dsp/detmath's (fdlibm algorithms with every product
+//     explicitly rounded), and dB conversions dsp.DBToGain/GainToDB (also
+//     detmath), not math.Exp/math.Log/math.Pow, whose last bits differ
+//     between CPUs and architectures; with the explicit float64(x*y) + z
+//     rounding elsewhere, output is bit-identical on any machine
+//     (golden_test.go pins it). The hot paths skip them where the
 //     answer is known: a level below the knee is recognised in the linear
 //     domain, and zero gain reduction is applied without an exp.
 package dynamics

@@ -101,9 +101,9 @@ func (g *Gate) Reset() {
 // SetParams changes parameters without allocating or resetting state.
 func (g *Gate) SetParams(p GateParams) {
 	g.p = p
-	g.openLevel = dbToGain(p.ThresholdDB)
-	g.closeLevel = dbToGain(p.ThresholdDB - GateHysteresisDB)
-	g.rangeGain = dbToGain(min(p.RangeDB, 0))
+	g.openLevel = dsp.DBToGain(p.ThresholdDB)
+	g.closeLevel = dsp.DBToGain(p.ThresholdDB - GateHysteresisDB)
+	g.rangeGain = dsp.DBToGain(min(p.RangeDB, 0))
 	if !g.prepared {
 		return
 	}

@@ -33,7 +33,7 @@ func TestGateTiming(t *testing.T) {
 	in := levels([2]float64{quiet, open}, [2]float64{loud, end - open}, [2]float64{quiet, 72 * 4800})
 	out := render(unkeyed(g), in, nil, []int{97})
 	gain := func(i int) float64 { return out[0][i] / in[0][i] }
-	rg := dbToGain(-80)
+	rg := dsp.DBToGain(-80)
 	attack, release := 0.5*testFS/1000.0, float64(100*testFS/1000)
 	hold := 960 // 20 ms
 
@@ -94,7 +94,7 @@ func TestGateHysteresis(t *testing.T) {
 	between := dsp.DBToGain(-31.5)
 	in := levels([2]float64{between, 5000}, [2]float64{dsp.DBToGain(-20), 5000}, [2]float64{between, 20000})
 	out := render(unkeyed(g), in, nil, []int{64})
-	if got := out[0][4999] / in[0][4999]; got != dbToGain(-60) {
+	if got := out[0][4999] / in[0][4999]; got != dsp.DBToGain(-60) {
 		t.Errorf("level between close and open levels opened a closed gate: gain %v", got)
 	}
 	for i := 10000; i < 30000; i++ {
@@ -121,7 +121,7 @@ func TestGateKeyed(t *testing.T) {
 		key[0][i] = 0.1
 	}
 	out := render(withKey(g), in, key, []int{128})
-	rg := dbToGain(p.RangeDB)
+	rg := dsp.DBToGain(p.RangeDB)
 	if got := peakAbs(out[0][:5000]); got > 0.5*rg*1.0000001 {
 		t.Errorf("gate open before the key: peak %v", got)
 	}

@@ -147,7 +147,7 @@ func (l *Limiter) SetParams(p LimiterParams) {
 		return
 	}
 	fs := l.spec.SampleRate
-	ceiling := dbToGain(min(p.CeilingDB, 0))
+	ceiling := dsp.DBToGain(min(p.CeilingDB, 0))
 	release := timeCoeff(p.ReleaseMS, fs)
 	look := msToSamples(p.LookaheadMS, fs)
 	if p.TruePeak {
@@ -173,7 +173,7 @@ func (l *Limiter) MaxGainReductionDB() float64 {
 	if l.minGain >= 1 {
 		return 0
 	}
-	return -gainToDB(l.minGain)
+	return -dsp.GainToDB(l.minGain)
 }
 
 // Process limits buf in place.

@@ -282,7 +282,7 @@ func TestLimiterTransparentBelowCeiling(t *testing.T) {
 	sig := testSignal(2, 60000, 31)
 	for _, tp := range []bool{false, true} {
 		p := LimiterParams{CeilingDB: -1, LookaheadMS: 5, ReleaseMS: 50, TruePeak: tp}
-		c := dbToGain(-1) // the limiter's own (deterministic) conversion
+		c := dsp.DBToGain(-1) // the limiter's own (deterministic) conversion
 		measure := func(x [][]float64) float64 {
 			var peak float64
 			for ch := range x {
