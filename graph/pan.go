@@ -1,6 +1,10 @@
 package graph
 
-import "math"
+import (
+	"math"
+
+	"github.com/mixdown/mixdown/dsp/detmath"
+)
 
 // PanGains returns the left and right gains for pan position p in [-1, 1].
 //
@@ -23,13 +27,13 @@ func PanGains(p float64, stereo bool) (l, r float64) {
 		l, r = 1, 1
 		switch {
 		case p > 0:
-			l = snap(math.Cos(p * math.Pi / 2))
+			l = snap(detmath.Cos(p * math.Pi / 2))
 		case p < 0:
-			r = snap(math.Cos(-p * math.Pi / 2))
+			r = snap(detmath.Cos(-p * math.Pi / 2))
 		}
 		return l, r
 	}
-	return snap(math.Cos((1 + p) * math.Pi / 4)), snap(math.Cos((1 - p) * math.Pi / 4))
+	return snap(detmath.Cos((1 + p) * math.Pi / 4)), snap(detmath.Cos((1 - p) * math.Pi / 4))
 }
 
 // snap turns cos(π/2)'s 6e-17 into the exact silence a hard pan means.
