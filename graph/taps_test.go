@@ -12,6 +12,7 @@ import (
 
 // tapAndRender taps address while rendering g, and returns the tapped
 // stream and the master.
+// It checks the positions the tap reports follow on from each other.
 func tapAndRender(t *testing.T, g *Graph, address string, opts Options) (tapped, master [][]float64, latency int) {
 	t.Helper()
 	e, err := NewEngine(g, opts)
@@ -19,11 +20,19 @@ func tapAndRender(t *testing.T, g *Graph, address string, opts Options) (tapped,
 		t.Fatal(err)
 	}
 	defer e.Close()
-	latency = int(e.Latency())
 	tapped, master = [][]float64{nil, nil}, [][]float64{nil, nil}
 	var mu sync.Mutex
-	if err := e.Tap(address, func(b [][]float64) {
+	next := int64(-1 << 62)
+	if err := e.Tap(address, func(b [][]float64, at int64) {
 		mu.Lock()
+		if next == -1<<62 {
+			next = at
+			latency = int(-at)
+		}
+		if at != next {
+			t.Errorf("block at %d, want %d", at, next)
+		}
+		next += int64(len(b[0]))
 		tapped[0] = append(tapped[0], b[0]...)
 		tapped[1] = append(tapped[1], b[1]...)
 		mu.Unlock()
@@ -79,8 +88,8 @@ output "main" {
 	for _, bs := range []int{1, 7, 64, 4096} {
 		opts := Options{BlockSize: bs, Workers: 2}
 		tapped, master, lat := tapAndRender(t, g, "bus.sum", opts)
-		// The bus is as late as the limiter's lookahead (the master adds
-		// none), and the raw render runs that much longer.
+		// The bus is as late as the limiter's lookahead, and the raw
+		// render runs that much longer.
 		if lat < 1 || len(tapped[0]) < len(master[0])+lat {
 			t.Fatalf("block %d: latency %d, tapped %d frames, master %d", bs, lat, len(tapped[0]), len(master[0]))
 		}
@@ -103,7 +112,7 @@ output "main" {
 			t.Fatal(err)
 		}
 		defer e.Close()
-		return e.Tap("track.muted", func([][]float64) {})
+		return e.Tap("track.muted", func([][]float64, int64) {})
 	}(); err == nil || !strings.Contains(err.Error(), "not rendered") {
 		t.Errorf("tapping a muted track: %v, want not rendered", err)
 	}
@@ -112,14 +121,14 @@ output "main" {
 		t.Fatal(err)
 	}
 	defer e.Close()
-	if err := e.Tap("bus.nope", func([][]float64) {}); err == nil {
+	if err := e.Tap("bus.nope", func([][]float64, int64) {}); err == nil {
 		t.Error("tapping a missing bus: no error")
 	}
 }
 
 func TestTapAllocs(t *testing.T) {
 	n := newNode("bus.x", 2, 64, &Strip{GainDB: -3, Pan: 0.5})
-	tp := &tap{node: n, out: alloc(2, 64), view: make([][]float64, 2), f: func([][]float64) {}}
+	tp := &tap{node: n, out: alloc(2, 64), view: make([][]float64, 2), f: func([][]float64, int64) {}}
 	buf := alloc(2, 64)
 	if a := testing.AllocsPerRun(100, func() { tp.Process(buf) }); a != 0 {
 		t.Errorf("tap.Process allocates %v times, want 0", a)
