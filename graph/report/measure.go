@@ -131,9 +131,9 @@ func MeterBuses(ctx context.Context, g *graph.Graph, opts graph.Options) ([]BusM
 // known.
 type lagMeter struct {
 	process func([][]float64)
-	ring [][]float64
-	r, w int64 // timeline frames fed to the meter, and received
-	view [][]float64
+	ring    [][]float64
+	r, w    int64 // timeline frames fed to the meter, and received
+	view    [][]float64
 }
 
 func newLagMeter(process func([][]float64), size int) *lagMeter {
