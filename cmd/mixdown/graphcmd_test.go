@@ -13,7 +13,8 @@ import (
 	"github.com/mixdown/mixdown/lang"
 )
 
-// writeTone writes a short 440 Hz tone.
+// writeTone writes half a second of a 440 Hz tone (long enough for one
+// loudness gating block).
 func writeTone(t *testing.T, path string, rate, chans int) {
 	t.Helper()
 	w, err := audiofile.Create(path, rate, chans, audiofile.Encoding{BitDepth: 16})
@@ -22,7 +23,7 @@ func writeTone(t *testing.T, path string, rate, chans int) {
 	}
 	buf := make([][]float64, chans)
 	for ch := range buf {
-		buf[ch] = make([]float64, rate/10)
+		buf[ch] = make([]float64, rate/2)
 		for i := range buf[ch] {
 			buf[ch][i] = 0.5 * math.Sin(2*math.Pi*440*float64(i)/float64(rate))
 		}

@@ -12,7 +12,7 @@ import (
 
 var cmdRender = &Command{
 	Name:      "render",
-	UsageLine: "render FILE [-var NAME=VALUE]... [-var-file FILE]...",
+	UsageLine: "render [-check] FILE [-var NAME=VALUE]... [-var-file FILE]...",
 	Short:     "render a mix to its output files",
 	Long: `
 Render loads the mix FILE, compiles it and writes every output it declares.
@@ -25,6 +25,19 @@ For each output, render prints one line: the path, the duration, the sample
 peak in dBFS, the integrated loudness (LUFS) and true peak (dBTP), and the
 SHA-256 of the file's bytes.
 
+Render then writes the lock, FILE.lock.json beside the mix (song.mix.hcl
+gets song.mix.hcl.lock.json): the mixdown version, the SHA-256 of every
+source and impulse response, every variable's value, and each output's
+file, SHA-256, integrated loudness and true peak. Commit it with the mix.
+
+With -check, render proves the lock still holds: it renders into a
+temporary folder (the outputs and the lock are not touched), compares the
+result with the lock, and exits 3 with a report of every difference (which
+source, variable or output, the old value and the new) when they differ,
+or when there is no lock. Outputs present on disk must also be the files
+the mix renders. A lock written by another mixdown version is noted, not
+failed, when everything else matches. See docs/git.md.
+
 Flags may come before or after FILE.
 `,
 }
@@ -32,6 +45,7 @@ Flags may come before or after FILE.
 var renderFlags struct {
 	vars      varFlags
 	blockSize int
+	check     bool
 }
 
 func init() {
@@ -40,6 +54,8 @@ func init() {
 		renderFlags.vars = varFlags{}
 		renderFlags.vars.register(fs)
 		fs.IntVar(&renderFlags.blockSize, "block-size", 0, "internal block size in frames (output does not depend on it; for testing)")
+		renderFlags.check = false
+		fs.BoolVar(&renderFlags.check, "check", false, "render to a temporary folder and compare with FILE.lock.json; exit 3 if they differ")
 	}
 	cmdRender.Run = runRender
 }
@@ -53,7 +69,17 @@ func runRender(env *Env, args []string) int {
 	if g == nil {
 		return exitFail
 	}
-	results, err := graph.Render(env.Ctx, g, graph.Options{BlockSize: renderFlags.blockSize})
+	opts := graph.Options{BlockSize: renderFlags.blockSize}
+	if renderFlags.check {
+		return renderCheck(env, file, g, opts)
+	}
+	// Hash the inputs before rendering: the lock records what was read.
+	lock, err := lockInputs(g)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "Error: %s\n", trimPathError(err))
+		return exitFail
+	}
+	results, err := graph.Render(env.Ctx, g, opts)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "Error: render failed\n\n%s\n", err)
 		return exitFail
@@ -76,6 +102,11 @@ func runRender(env *Env, args []string) int {
 			fmt.Fprintf(env.Stderr, "Warning: %s clipped %d samples at full scale; lower the master or add a limiter.\n",
 				displayPath(r.Path), r.Clipped)
 		}
+	}
+	lock.addOutputs(g, results)
+	if err := writeLock(lockPath(file), lock); err != nil {
+		fmt.Fprintf(env.Stderr, "Error: the outputs are written, but not the lock: %s\n", err)
+		return exitFail
 	}
 	return exitOK
 }
