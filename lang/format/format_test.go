@@ -120,6 +120,27 @@ func TestDemoCanonical(t *testing.T) {
 	}
 }
 
+// TestDocExample: the before-and-after example in docs/language.md's
+// Formatting section is what Source does.
+func TestDocExample(t *testing.T) {
+	doc, err := os.ReadFile(filepath.Join("..", "..", "docs", "language.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, section, ok := strings.Cut(string(doc), "\n## Formatting\n")
+	if !ok {
+		t.Fatal("docs/language.md has no Formatting section")
+	}
+	m := regexp.MustCompile("(?s)\n\n((?:    [^\n]*\n)+)\nbecomes\n\n```hcl\n(.*?)```").FindStringSubmatch(section)
+	if m == nil {
+		t.Fatal("no indented example followed by \"becomes\" and an hcl block")
+	}
+	before := regexp.MustCompile("(?m)^    ").ReplaceAllString(m[1], "")
+	if got := string(mustSource(t, []byte(before))); got != m[2] {
+		t.Errorf("the documented example formats to\n%s\nnot\n%s", got, m[2])
+	}
+}
+
 // TestCases covers single points of the layout.
 func TestCases(t *testing.T) {
 	cases := []struct{ name, in, want string }{
