@@ -281,3 +281,17 @@ func summaries(diags hcl.Diagnostics) []string {
 	}
 	return out
 }
+
+// BenchmarkDemo formats the demo mix (go test -bench Demo ./lang/format).
+func BenchmarkDemo(b *testing.B) {
+	src, err := os.ReadFile(filepath.Join("..", "..", "examples", "demo", "demo.mix.hcl"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(src)))
+	for b.Loop() {
+		if _, err := Source(src); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
