@@ -1,0 +1,159 @@
+package biquad
+
+import "github.com/mixdown/mixdown/dsp"
+
+// Fused series kernels.
+//
+// One section's recursion is a chain of dependent operations per sample
+// (y needs s1, the next s1 needs y), so a loop over one section waits on
+// floating-point latency most of the time. Running several sections (and
+// channels) in the same loop gives the CPU independent chains to overlap:
+// section k+1 works on sample i while section k starts sample i+1. Every
+// section still performs exactly the operations of State.Process, in the
+// same order, on the same values, so the output is bit-identical to running
+// the sections one after another.
+
+// ProcessSeries filters x in place through the sections c[k] in order, each
+// with its memory s[k]: the same result, bit for bit, as calling
+// s[k].Process(&c[k], x) for k = 0, 1, ..., in one pass over x per four
+// sections. len(s) must be at least len(c).
+func ProcessSeries(c []Coeffs, s []State, x []float64) {
+	s = s[:len(c)]
+	for len(c) > 0 {
+		switch {
+		case len(c) >= 4:
+			series4((*[4]Coeffs)(c), (*[4]State)(s), x)
+			c, s = c[4:], s[4:]
+		case len(c) >= 2:
+			series2((*[2]Coeffs)(c), (*[2]State)(s), x)
+			c, s = c[2:], s[2:]
+		default:
+			s[0].Process(&c[0], x)
+			c, s = c[1:], s[1:]
+		}
+	}
+}
+
+// ProcessSeries2 is ProcessSeries for two channels that share the
+// sections: x0 with memory s0 and x1 with memory s1, in one pass. x1 must
+// be as long as x0.
+func ProcessSeries2(c []Coeffs, s0, s1 []State, x0, x1 []float64) {
+	s0, s1 = s0[:len(c)], s1[:len(c)]
+	x1 = x1[:len(x0)]
+	for len(c) > 0 {
+		switch {
+		case len(c) >= 4:
+			series4((*[4]Coeffs)(c), (*[4]State)(s0), x0)
+			series4((*[4]Coeffs)(c), (*[4]State)(s1), x1)
+			c, s0, s1 = c[4:], s0[4:], s1[4:]
+		case len(c) >= 2:
+			series2x2((*[2]Coeffs)(c), (*[2]State)(s0), (*[2]State)(s1), x0, x1)
+			c, s0, s1 = c[2:], s0[2:], s1[2:]
+		default:
+			series1x2(&c[0], &s0[0], &s1[0], x0, x1)
+			c, s0, s1 = c[1:], s0[1:], s1[1:]
+		}
+	}
+}
+
+// flush is dsp.Flush, spelled out so the kernels read like State.Process.
+func flush(v float64) float64 {
+	if v < dsp.DenormalThreshold && v > -dsp.DenormalThreshold {
+		return 0
+	}
+	return v
+}
+
+func series2(c *[2]Coeffs, s *[2]State, x []float64) {
+	c0, c1 := &c[0], &c[1]
+	a1, a2 := s[0].s1, s[0].s2
+	b1, b2 := s[1].s1, s[1].s2
+	for i, in := range x {
+		y0 := float64(c0.B0*in) + a1
+		a1 = flush(float64(c0.B1*in) - float64(c0.A1*y0) + a2)
+		a2 = flush(float64(c0.B2*in) - float64(c0.A2*y0))
+		y1 := float64(c1.B0*y0) + b1
+		b1 = flush(float64(c1.B1*y0) - float64(c1.A1*y1) + b2)
+		b2 = flush(float64(c1.B2*y0) - float64(c1.A2*y1))
+		x[i] = y1
+	}
+	s[0].s1, s[0].s2 = a1, a2
+	s[1].s1, s[1].s2 = b1, b2
+}
+
+func series4(c *[4]Coeffs, s *[4]State, x []float64) {
+	c0, c1, c2, c3 := &c[0], &c[1], &c[2], &c[3]
+	a1, a2 := s[0].s1, s[0].s2
+	b1, b2 := s[1].s1, s[1].s2
+	d1, d2 := s[2].s1, s[2].s2
+	e1, e2 := s[3].s1, s[3].s2
+	for i, in := range x {
+		y0 := float64(c0.B0*in) + a1
+		a1 = flush(float64(c0.B1*in) - float64(c0.A1*y0) + a2)
+		a2 = flush(float64(c0.B2*in) - float64(c0.A2*y0))
+		y1 := float64(c1.B0*y0) + b1
+		b1 = flush(float64(c1.B1*y0) - float64(c1.A1*y1) + b2)
+		b2 = flush(float64(c1.B2*y0) - float64(c1.A2*y1))
+		y2 := float64(c2.B0*y1) + d1
+		d1 = flush(float64(c2.B1*y1) - float64(c2.A1*y2) + d2)
+		d2 = flush(float64(c2.B2*y1) - float64(c2.A2*y2))
+		y3 := float64(c3.B0*y2) + e1
+		e1 = flush(float64(c3.B1*y2) - float64(c3.A1*y3) + e2)
+		e2 = flush(float64(c3.B2*y2) - float64(c3.A2*y3))
+		x[i] = y3
+	}
+	s[0].s1, s[0].s2 = a1, a2
+	s[1].s1, s[1].s2 = b1, b2
+	s[2].s1, s[2].s2 = d1, d2
+	s[3].s1, s[3].s2 = e1, e2
+}
+
+func series1x2(c *Coeffs, s0, s1 *State, x0, x1 []float64) {
+	b0, b1, b2, a1, a2 := c.B0, c.B1, c.B2, c.A1, c.A2
+	p1, p2 := s0.s1, s0.s2
+	q1, q2 := s1.s1, s1.s2
+	x1 = x1[:len(x0)]
+	for i, in := range x0 {
+		jn := x1[i]
+		y := float64(b0*in) + p1
+		z := float64(b0*jn) + q1
+		p1 = flush(float64(b1*in) - float64(a1*y) + p2)
+		q1 = flush(float64(b1*jn) - float64(a1*z) + q2)
+		p2 = flush(float64(b2*in) - float64(a2*y))
+		q2 = flush(float64(b2*jn) - float64(a2*z))
+		x0[i] = y
+		x1[i] = z
+	}
+	s0.s1, s0.s2 = p1, p2
+	s1.s1, s1.s2 = q1, q2
+}
+
+func series2x2(c *[2]Coeffs, s0, s1 *[2]State, x0, x1 []float64) {
+	c0, c1 := &c[0], &c[1]
+	a1, a2 := s0[0].s1, s0[0].s2
+	b1, b2 := s0[1].s1, s0[1].s2
+	p1, p2 := s1[0].s1, s1[0].s2
+	q1, q2 := s1[1].s1, s1[1].s2
+	x1 = x1[:len(x0)]
+	for i, in := range x0 {
+		jn := x1[i]
+		y0 := float64(c0.B0*in) + a1
+		z0 := float64(c0.B0*jn) + p1
+		a1 = flush(float64(c0.B1*in) - float64(c0.A1*y0) + a2)
+		p1 = flush(float64(c0.B1*jn) - float64(c0.A1*z0) + p2)
+		a2 = flush(float64(c0.B2*in) - float64(c0.A2*y0))
+		p2 = flush(float64(c0.B2*jn) - float64(c0.A2*z0))
+		y1 := float64(c1.B0*y0) + b1
+		z1 := float64(c1.B0*z0) + q1
+		b1 = flush(float64(c1.B1*y0) - float64(c1.A1*y1) + b2)
+		q1 = flush(float64(c1.B1*z0) - float64(c1.A1*z1) + q2)
+		b2 = flush(float64(c1.B2*y0) - float64(c1.A2*y1))
+		q2 = flush(float64(c1.B2*z0) - float64(c1.A2*z1))
+		x0[i] = y1
+		x1[i] = z1
+	}
+	s0[0].s1, s0[0].s2 = a1, a2
+	s0[1].s1, s0[1].s2 = b1, b2
+	s1[0].s1, s1[0].s2 = p1, p2
+	s1[1].s1, s1[1].s2 = q1, q2
+}
