@@ -144,7 +144,7 @@ func buildSignalGraph(g *graph.Graph) (*signalGraph, error) {
 	chainOf := func(owner string, effects []*graph.Effect, silent bool) (end string, total int64, err error) {
 		end = owner
 		for _, fx := range effects {
-			l, err := effectLatency(fx, rate)
+			l, err := effectLatency(g, fx)
 			if err != nil {
 				return "", 0, err
 			}
@@ -278,13 +278,15 @@ func buildSignalGraph(g *graph.Graph) (*signalGraph, error) {
 	return sg, nil
 }
 
-// effectLatency is an effect's latency in samples, from its processor as
-// the render builds it: a graph of the effect alone on the master.
-func effectLatency(fx *graph.Effect, rate int) (int64, error) {
+// effectLatency is an effect of g's latency in samples, from its
+// processor as the render builds it: a graph of the effect alone on the
+// master. (graph exports no per-effect latency; this asks the engine.)
+func effectLatency(g *graph.Graph, fx *graph.Effect) (int64, error) {
 	one := *fx
 	one.Key = nil // where the key comes from does not change the latency
-	g := &graph.Graph{SampleRate: rate, Master: &graph.Master{Address: "master", Effects: []*graph.Effect{&one}}}
-	e, err := graph.NewEngine(g, graph.Options{BlockSize: 64, Workers: 1})
+	alone := &graph.Graph{Mix: g.Mix, SampleRate: g.SampleRate,
+		Master: &graph.Master{Address: "master", Effects: []*graph.Effect{&one}}}
+	e, err := graph.NewEngine(alone, graph.Options{BlockSize: 64, Workers: 1})
 	if err != nil {
 		return 0, err
 	}
