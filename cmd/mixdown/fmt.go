@@ -52,8 +52,8 @@ Files are replaced atomically.
 Flags:
 	-check      change no file; list the files that are not formatted,
 	            and exit 3 if there are any
-	-diff       print a unified diff of the changes (instead of the list);
-	            with -check, only the diff
+	-diff       print the changes as a unified diff instead of listing
+	            the files (with -check, still writing nothing)
 	-recursive  descend into subdirectories
 `,
 }
