@@ -252,6 +252,14 @@ type EQ struct {
 	state    []biquad.State  // [ch][band][section], flattened
 	spec     dsp.Spec
 	prepared bool
+
+	// The sections in use, packed in processing order, so Process can run
+	// them fused (biquad.ProcessSeries2): their coefficients, their slot
+	// (band*MaxSections + section) in state, and room for two channels'
+	// packed memory.
+	run     []biquad.Coeffs
+	runSlot []int
+	scratch []biquad.State
 }
 
 // New returns an equaliser with the given bands. Call Prepare before
@@ -289,6 +297,9 @@ func (e *EQ) grow(n int) {
 	e.bands = bands
 	e.nsec = append(make([]int, 0, n), e.nsec...)
 	e.coeffs = append(make([]biquad.Coeffs, 0, n*MaxSections), e.coeffs...)
+	e.run = make([]biquad.Coeffs, 0, n*MaxSections)
+	e.runSlot = make([]int, 0, n*MaxSections)
+	e.scratch = make([]biquad.State, 2*n*MaxSections)
 	if e.prepared {
 		old, oldStride := e.state, len(e.state)/max(e.spec.Channels, 1)
 		e.state = make([]biquad.State, e.spec.Channels*n*MaxSections)
@@ -311,6 +322,13 @@ func (e *EQ) design() {
 		}
 		e.nsec[b] = n
 	}
+	e.run, e.runSlot = e.run[:0], e.runSlot[:0]
+	for b, n := range e.nsec {
+		for k := b * MaxSections; k < b*MaxSections+n; k++ {
+			e.run = append(e.run, e.coeffs[k])
+			e.runSlot = append(e.runSlot, k)
+		}
+	}
 }
 
 // Prepare sizes the memory for spec and designs the bands at its rate.
@@ -328,16 +346,40 @@ func (e *EQ) Reset() { clear(e.state) }
 // Latency is zero: the bands are minimum-phase IIR filters.
 func (e *EQ) Latency() int { return 0 }
 
-// Process filters buf in place, band after band.
+// Process filters buf in place, band after band. The sections run fused,
+// two channels at a time (biquad.ProcessSeries2), which gives exactly the
+// output of running them one by one, about twice as fast.
 func (e *EQ) Process(buf [][]float64) {
-	stride := cap(e.bands) * MaxSections
-	for ch, x := range buf {
-		st := e.state[ch*stride : (ch+1)*stride]
-		for b, n := range e.nsec {
-			for k := b * MaxSections; k < b*MaxSections+n; k++ {
-				st[k].Process(&e.coeffs[k], x)
-			}
-		}
+	n := len(e.run)
+	s0, s1 := e.scratch[:n], e.scratch[n:2*n]
+	ch := 0
+	for ; ch+1 < len(buf); ch += 2 {
+		e.gather(ch, s0)
+		e.gather(ch+1, s1)
+		biquad.ProcessSeries2(e.run, s0, s1, buf[ch], buf[ch+1])
+		e.scatter(ch, s0)
+		e.scatter(ch+1, s1)
+	}
+	if ch < len(buf) {
+		e.gather(ch, s0)
+		biquad.ProcessSeries(e.run, s0, buf[ch])
+		e.scatter(ch, s0)
+	}
+}
+
+// gather copies channel ch's memory of the sections in use into dst.
+func (e *EQ) gather(ch int, dst []biquad.State) {
+	st := e.state[ch*cap(e.bands)*MaxSections:]
+	for j, k := range e.runSlot {
+		dst[j] = st[k]
+	}
+}
+
+// scatter is gather's inverse.
+func (e *EQ) scatter(ch int, src []biquad.State) {
+	st := e.state[ch*cap(e.bands)*MaxSections:]
+	for j, k := range e.runSlot {
+		st[k] = src[j]
 	}
 }
 
