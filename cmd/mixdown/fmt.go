@@ -62,10 +62,6 @@ var fmtFlags struct {
 	check, diff, recursive bool
 }
 
-// exitChanges is fmt -check's exit code when a file is not formatted (and
-// render -check's when the lock does not match).
-const exitChanges = 3
-
 func init() {
 	register(cmdFmt)
 	cmdFmt.Flags = func(fs *flag.FlagSet) {

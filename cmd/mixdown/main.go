@@ -3,7 +3,7 @@
 //
 // Each subcommand is a plain Command value, as in cmd/go; main only picks
 // one and runs it. Exit codes: 0 success, 1 diagnostics or a failed
-// render, 2 a usage error.
+// render, 2 a usage error, 3 "differs" (fmt -check, render -check, diff).
 package main
 
 import (
@@ -39,9 +39,13 @@ type Env struct {
 
 // Exit codes.
 const (
-	exitOK    = 0
-	exitFail  = 1 // diagnostics, or a failed render
-	exitUsage = 2
+	exitOK   = 0
+	exitFail = 1 // diagnostics, or a failed render
+	// exitChanges: a check found a difference (fmt -check: a file is not
+	// formatted; render -check: the lock does not match; diff: the mixes
+	// differ in meaning).
+	exitChanges = 3
+	exitUsage   = 2
 )
 
 // commands lists every subcommand. Each command's file registers it in
