@@ -6,6 +6,7 @@ import (
 	"io"
 	"math"
 	"sort"
+	"strings"
 
 	"github.com/mixdown/mixdown/dsp/loudness"
 )
@@ -107,13 +108,14 @@ func (r Row) value(v float64, ok bool) string {
 }
 
 // Delta is the change, signed, with its unit, or "" when a side has no
-// value.
+// value. It is the difference of the values as shown, so a table adds up.
 func (r Row) Delta() string {
 	if !r.HasOld || !r.HasNew || loudness.NoValue(r.Old) || loudness.NoValue(r.New) {
 		return ""
 	}
-	d := r.New - r.Old
-	if math.Abs(d) < 0.5*math.Pow(10, -float64(r.Digits)) {
+	scale := math.Pow(10, float64(r.Digits))
+	d := (math.Round(r.New*scale) - math.Round(r.Old*scale)) / scale
+	if d == 0 {
 		d = 0 // no "-0.00"
 	}
 	return fmt.Sprintf("%+.*f %s", r.Digits, d, r.DeltaUnit)
@@ -139,15 +141,77 @@ func WriteText(w io.Writer, rows []Row) error {
 	return bw.Flush()
 }
 
-// WriteMarkdown writes the rows as a table: | node | measure | old | new |
-// change |.
+// WriteMarkdown writes the rows as tables for a pull-request comment:
+// outputs and buses as | node | measure | old | new | change |, and the
+// octave bands of each output as one table with a column per band and
+// rows old, new and change.
 func WriteMarkdown(w io.Writer, rows []Row) error {
 	bw := bufio.NewWriter(w)
-	bw.WriteString("| node | measure | old | new | change |\n|---|---|---|---|---|\n")
+	var levels, bands, buses []Row
 	for _, r := range rows {
-		fmt.Fprintf(bw, "| `%s` | %s | %s | %s | %s |\n", r.Node, r.Measure, r.OldText(), r.NewText(), r.Delta())
+		switch {
+		case strings.HasPrefix(r.Measure, "spectrum."):
+			bands = append(bands, r)
+		case strings.HasPrefix(r.Node, "output."):
+			levels = append(levels, r)
+		default:
+			buses = append(buses, r)
+		}
 	}
+	table := func(title string, rows []Row) {
+		if len(rows) == 0 {
+			return
+		}
+		fmt.Fprintf(bw, "**%s**\n\n| node | measure | old | new | change |\n|---|---|---|---|---|\n", title)
+		for _, r := range rows {
+			fmt.Fprintf(bw, "| `%s` | %s | %s | %s | %s |\n", r.Node, r.Measure, r.OldText(), r.NewText(), r.Delta())
+		}
+		bw.WriteString("\n")
+	}
+	table("Outputs", levels)
+	if len(bands) > 0 {
+		bw.WriteString("**Spectral balance** (energy per octave band, dB relative to the whole)\n\n| node | |")
+		for _, name := range BandNames {
+			if k, ok := strings.CutSuffix(name, "kHz"); ok {
+				name = k + " kHz"
+			} else {
+				name = strings.TrimSuffix(name, "Hz") + " Hz"
+			}
+			fmt.Fprintf(bw, " %s |", name)
+		}
+		bw.WriteString("\n|---|---|" + strings.Repeat("---:|", len(BandNames)) + "\n")
+		for start := 0; start < len(bands); start += len(BandNames) {
+			group := bands[start:min(start+len(BandNames), len(bands))]
+			for k, label := range []string{"old", "new", "change"} {
+				node := ""
+				if k == 0 {
+					node = "`" + group[0].Node + "`"
+				}
+				fmt.Fprintf(bw, "| %s | %s |", node, label)
+				for _, r := range group {
+					var v string
+					switch k {
+					case 0:
+						v = r.bare(r.Old, r.HasOld)
+					case 1:
+						v = r.bare(r.New, r.HasNew)
+					default:
+						v = strings.TrimSuffix(r.Delta(), " "+r.DeltaUnit)
+					}
+					fmt.Fprintf(bw, " %s |", v)
+				}
+				bw.WriteString("\n")
+			}
+		}
+		bw.WriteString("\n")
+	}
+	table("Buses", buses)
 	return bw.Flush()
+}
+
+// bare is a value without its unit, for a table whose title gives it.
+func (r Row) bare(v float64, ok bool) string {
+	return strings.TrimSuffix(r.value(v, ok), " "+r.Unit)
 }
 
 func outputAddrs(m *Measurement) []string {

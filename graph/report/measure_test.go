@@ -128,8 +128,20 @@ func TestMeasure(t *testing.T) {
 	}
 	var md bytes.Buffer
 	WriteMarkdown(&md, rows)
-	if !strings.HasPrefix(md.String(), "| node | measure | old | new | change |\n|---|---|---|---|---|\n| `output.main` | loudness | -6.01 LUFS | -9.01 LUFS | -3.00 LU |\n") {
-		t.Errorf("markdown:\n%s", md.String())
+	for _, want := range []string{
+		"**Outputs**\n\n| node | measure | old | new | change |\n|---|---|---|---|---|\n| `output.main` | loudness | -6.01 LUFS | -9.01 LUFS | -3.00 LU |\n",
+		"**Spectral balance** (energy per octave band, dB relative to the whole)\n\n" +
+			"| node | | 31.5 Hz | 63 Hz | 125 Hz | 250 Hz | 500 Hz | 1 kHz | 2 kHz | 4 kHz | 8 kHz | 16 kHz |\n" +
+			"|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n" +
+			"| `output.main` | old | -152.9 | -149.6 | -145.5 | -138.5 | -120.0 | 0.0 | -127.5 |",
+		"|  | new | -152.9 |",
+		"|  | change | +0.0 | +0.0 | +0.0 | +0.0 | +0.0 | +0.0 | +0.0 |",
+		"**Buses**\n\n| node | measure | old | new | change |\n|---|---|---|---|---|\n| `bus.band` | loudness | -6.01 LUFS | -9.01 LUFS | -3.00 LU |\n",
+		"| `bus.muted` | loudness | (none) | (none) |  |\n",
+	} {
+		if !strings.Contains(md.String(), want) {
+			t.Errorf("markdown lacks\n%s\nin\n%s", want, md.String())
+		}
 	}
 }
 
