@@ -228,13 +228,14 @@ func TestMixAndLatency(t *testing.T) {
 		// Independent composition.
 		ref := append([]float64(nil), x...)
 		s.os.Reset()
-		g := math.Pow(10, 18.0/20)
+		g := dsp.DBToGain(18) // as the processor: portable, and then times 1/g
+		ig := 1 / g
 		f := []func(float64) float64{curveTanh, curveSoft, curveTape}[typ]
 		for i := 0; i < len(ref); i += 4096 {
 			blk := ref[i:min(i+4096, len(ref))]
 			hi := s.os.Up(0, blk)
 			for k := range hi {
-				hi[k] = f(g*hi[k]) / g
+				hi[k] = f(g*hi[k]) * ig
 			}
 			s.os.Down(0, hi, blk)
 		}
