@@ -216,19 +216,46 @@ func (c *Compressor) ProcessKeyed(buf, key [][]float64) {
 // detect fills g with the per-frame output gain (wet*gain + dry) for the
 // key signal. It reads every key sample before buf is written, so key may
 // alias buf.
+//
+// It runs in three passes over the block: the static curve (a logarithm
+// per frame above the knee), the ballistics (the only recursion, a few
+// operations per frame), then the gain (an exponential per frame while
+// reducing). The logarithms and exponentials of different frames do not
+// depend on each other, so in their own loops the CPU overlaps them instead
+// of waiting on each in turn. Every frame sees exactly the operations of a
+// single per-frame loop, so the output is the same.
 func (c *Compressor) detect(key [][]float64, g []float64) {
-	gc, bal, yL := c.gc, c.bal, c.yL
-	kneeStart := gc.kneeStart
-	rms := c.p.Detector == DetectorRMS
-	kneeStartSq := kneeStart * kneeStart
-	invCh := 0.0
-	if len(key) > 0 {
-		invCh = 1 / float64(len(key))
+	c.levels(key, g)
+	bal, yL := c.bal, c.yL
+	for i, xL := range g {
+		yL = bal.step(yL, xL)
+		g[i] = yL
 	}
+	c.yL = yL
+	makeupDB, makeupGain, wet, dry := c.makeupDB, c.makeupGain, c.wet, c.dry
+	for i, y := range g {
+		gain := makeupGain
+		if y != 0 {
+			gain = detmath.Exp((makeupDB - y) * neperPerDB)
+		}
+		g[i] = float64(wet*gain) + dry
+	}
+}
+
+// levels fills xL with the static curve's gain reduction (dB) for each
+// frame of the key.
+func (c *Compressor) levels(key [][]float64, xL []float64) {
+	gc := c.gc
+	kneeStart := gc.kneeStart
 	filtered := c.hp.active
-	for i := range g {
-		var xL float64 // target gain reduction, dB
-		if rms {
+	if c.p.Detector == DetectorRMS {
+		kneeStartSq := kneeStart * kneeStart
+		invCh := 0.0
+		if len(key) > 0 {
+			invCh = 1 / float64(len(key))
+		}
+		ms := c.ms
+		for i := range xL {
 			var s float64
 			for ch, k := range key {
 				v := k[i]
@@ -238,29 +265,29 @@ func (c *Compressor) detect(key [][]float64, g []float64) {
 				s += float64(v * v)
 			}
 			s = float64(s * invCh)
-			c.ms = s + dsp.Flush(float64(c.rmsA*(c.ms-s)))
-			if c.ms > kneeStartSq {
-				xL = gc.reduction(float64(detmath.Log(c.ms) * (dbPerNeper / 2)))
+			ms = s + dsp.Flush(float64(c.rmsA*(ms-s)))
+			var x float64
+			if ms > kneeStartSq {
+				x = gc.reduction(float64(detmath.Log(ms) * (dbPerNeper / 2)))
 			}
-		} else {
-			var p float64
-			for ch, k := range key {
-				v := k[i]
-				if filtered {
-					v = c.hp.tick(ch, v)
-				}
-				p = max(p, math.Abs(v))
-			}
-			if p > kneeStart {
-				xL = gc.reduction(float64(detmath.Log(p) * dbPerNeper))
-			}
+			xL[i] = x
 		}
-		yL = bal.step(yL, xL)
-		gain := c.makeupGain
-		if yL != 0 {
-			gain = detmath.Exp((c.makeupDB - yL) * neperPerDB)
-		}
-		g[i] = float64(c.wet*gain) + c.dry
+		c.ms = ms
+		return
 	}
-	c.yL = yL
+	for i := range xL {
+		var p float64
+		for ch, k := range key {
+			v := k[i]
+			if filtered {
+				v = c.hp.tick(ch, v)
+			}
+			p = max(p, math.Abs(v))
+		}
+		var x float64
+		if p > kneeStart {
+			x = gc.reduction(float64(detmath.Log(p) * dbPerNeper))
+		}
+		xL[i] = x
+	}
 }
