@@ -3,12 +3,16 @@ package main
 import (
 	"bytes"
 	"context"
+	"flag"
 	"image/png"
 	"math"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/rogpeppe/go-internal/txtar"
 
 	"github.com/mixdown/mixdown/dsp/audiofile"
 	"github.com/mixdown/mixdown/graph/report"
@@ -127,6 +131,64 @@ func TestParseMixSource(t *testing.T) {
 		s := parseMixSource(c.arg)
 		if s.git != c.git || s.rev != c.rev || s.path != c.path {
 			t.Errorf("parseMixSource(%q) = git %v rev %q path %q, want %v %q %q", c.arg, s.git, s.rev, s.path, c.git, c.rev, c.path)
+		}
+	}
+}
+
+// docs/git.md's first diff example is what diff prints for the mixes of
+// testdata/script/diff.txtar, and the commands and flags that docs/git.md
+// and the example CI workflow use exist.
+func TestDiffDocs(t *testing.T) {
+	doc, err := os.ReadFile("../../docs/git.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, section, ok := strings.Cut(string(doc), "## Semantic diff")
+	if !ok {
+		t.Fatal("docs/git.md has no Semantic diff section")
+	}
+	_, block, _ := strings.Cut(section, "```text\n$ mixdown diff HEAD~1:song.mix.hcl song.mix.hcl\n")
+	block, _, _ = strings.Cut(block, "```")
+
+	ar, err := txtar.ParseFile("testdata/script/diff.txtar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	for _, f := range ar.Files {
+		os.WriteFile(filepath.Join(dir, f.Name), f.Data, 0o644)
+	}
+	var out, errOut bytes.Buffer
+	run(context.Background(), []string{"diff", filepath.Join(dir, "old.mix.hcl"), filepath.Join(dir, "new.mix.hcl")}, &out, &errOut)
+	if out.String() != block {
+		t.Errorf("docs/git.md shows\n%s\nbut diff prints\n%s", block, out.String())
+	}
+
+	ci, err := os.ReadFile("../../examples/ci/mixdown-review.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	uses := regexp.MustCompile(`mixdown ([a-z]+)((?: -[a-z-]+)*)`)
+	for _, text := range []string{section, string(ci)} {
+		for _, m := range uses.FindAllStringSubmatch(text, -1) {
+			c := lookup(m[1])
+			if c == nil {
+				// "mixdown review" names the workflow; "-t mixdown main"
+				// is difftool's tool, then a branch.
+				if m[1] != "review" && m[1] != "main" {
+					t.Errorf("%q: no command %q", m[0], m[1])
+				}
+				continue
+			}
+			fs := flag.NewFlagSet(c.Name, flag.ContinueOnError)
+			if c.Flags != nil {
+				c.Flags(fs)
+			}
+			for _, f := range strings.Fields(m[2]) {
+				if fs.Lookup(strings.TrimPrefix(f, "-")) == nil {
+					t.Errorf("%q: %s has no flag %s", m[0], c.Name, f)
+				}
+			}
 		}
 	}
 }
