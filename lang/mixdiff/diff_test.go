@@ -365,3 +365,38 @@ func TestFormatNum(t *testing.T) {
 		}
 	}
 }
+
+func TestVariableValues(t *testing.T) {
+	src := `
+variable "levels" {
+  default = { vocals = -3, "bass gtr" = -6.5 }
+}
+variable "order" {
+  default = ["a", "b"]
+}
+variable "name" {
+  default = "Take ${1}"
+}
+variable "on" {
+  type    = bool
+  default = true
+}
+`
+	var b bytes.Buffer
+	WriteListing(&b, Flatten(load(t, src)))
+	for _, want := range []string{
+		`var.levels = { "bass gtr" = -6.5, vocals = -3 }` + "\n",
+		`var.name = "Take 1"` + "\n",
+		`var.on = true` + "\n",
+		`var.order = ["a", "b"]` + "\n",
+	} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("listing lacks %q:\n%s", want, b.String())
+		}
+	}
+	new := load(t, strings.Replace(src, "-6.5", "-7", 1))
+	got := Diff(load(t, src), new)
+	if len(got) != 1 || got[0].String() != `var.levels: { "bass gtr" = -6.5, vocals = -3 } → { "bass gtr" = -7, vocals = -3 }` {
+		t.Errorf("diff %v", got)
+	}
+}

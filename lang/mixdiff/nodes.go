@@ -29,6 +29,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/hashicorp/hcl/v2/hclwrite"
 	"github.com/zclconf/go-cty/cty"
 
@@ -319,7 +320,7 @@ func ref(name string, r lang.Ref) Param {
 	return Param{Name: name, Value: a, exact: a}
 }
 
-// ctyParam shows a variable's value as HCL would write it.
+// ctyParam shows a variable's value on one line, as HCL would write it.
 func ctyParam(name string, v cty.Value) Param {
 	if v == cty.NilVal {
 		return Param{Name: name, Value: "(no value)", exact: "(no value)"}
@@ -328,8 +329,46 @@ func ctyParam(name string, v cty.Value) Param {
 		f, _ := v.AsBigFloat().Float64()
 		return num(name, f, "")
 	}
-	s := strings.TrimSpace(string(hclwrite.TokensForValue(v).Bytes()))
-	return Param{Name: name, Value: s, exact: s}
+	return Param{Name: name, Value: ctyText(v, 6), exact: ctyText(v, -1)}
+}
+
+// ctyText writes a value in HCL syntax on one line: numbers with at most
+// digits significant digits (all when digits < 0), collections with
+// commas, object and map keys in cty's order (sorted).
+func ctyText(v cty.Value, digits int) string {
+	ty := v.Type()
+	switch {
+	case v.IsNull():
+		return "null"
+	case !v.IsKnown():
+		return "(unknown)"
+	case ty == cty.Number:
+		f, _ := v.AsBigFloat().Float64()
+		return formatNum(f, digits)
+	case ty.IsListType() || ty.IsSetType() || ty.IsTupleType():
+		var items []string
+		for it := v.ElementIterator(); it.Next(); {
+			_, e := it.Element()
+			items = append(items, ctyText(e, digits))
+		}
+		return "[" + strings.Join(items, ", ") + "]"
+	case ty.IsMapType() || ty.IsObjectType():
+		var items []string
+		for it := v.ElementIterator(); it.Next(); {
+			k, e := it.Element()
+			key := k.AsString()
+			if !hclsyntax.ValidIdentifier(key) {
+				key = strconv.Quote(key)
+			}
+			items = append(items, key+" = "+ctyText(e, digits))
+		}
+		if len(items) == 0 {
+			return "{}"
+		}
+		return "{ " + strings.Join(items, ", ") + " }"
+	}
+	// Strings and bools, as HCL writes them (with ${ escaped).
+	return strings.TrimSpace(string(hclwrite.TokensForValue(v).Bytes()))
 }
 
 // formatNum prints x with at most digits significant digits (all that are
