@@ -341,6 +341,9 @@ func decodeValue(attr *hcl.Attribute, a *AttrSpec, s *scope) (*Value, hcl.Diagno
 		v.Text = t
 		if a.Path {
 			v.Path = resolvePath(s.dir, t)
+			if d2 := s.confine(rng, t, v.Path); d2.HasErrors() {
+				return nil, append(d, d2...)
+			}
 		}
 		if len(a.Choices) > 0 && !contains(a.Choices, t) {
 			return nil, append(d, &hcl.Diagnostic{

@@ -26,16 +26,21 @@ type scope struct {
 
 	dir   string  // the mix folder, for paths
 	tempo float64 // mix.tempo in BPM, 0 when not set
+
+	root   string      // the project folder, resolved; "" when paths may leave it
+	budget *evalBudget // what expressions may still build (limits.go)
 }
 
 func newScope() *scope {
-	return &scope{failed: map[string]bool{}, ctx: &hcl.EvalContext{
+	s := &scope{failed: map[string]bool{}, budget: &evalBudget{left: MaxEvalBytes}, ctx: &hcl.EvalContext{
 		Variables: map[string]cty.Value{
 			"var":   cty.EmptyObjectVal,
 			"local": cty.EmptyObjectVal,
 		},
 		Functions: functions(),
 	}}
+	guardFunctions(s.ctx.Functions, s.budget)
+	return s
 }
 
 // functions is the small standard library available in expressions: the
@@ -146,6 +151,9 @@ func (s *scope) value(expr hcl.Expression, ty cty.Type, what string) (cty.Value,
 	}
 	if s.usesFailed(expr) {
 		return cty.NilVal, hcl.Diagnostics{errQuiet}
+	}
+	if diags := s.charge(expr); diags.HasErrors() {
+		return cty.NilVal, diags
 	}
 	v, diags := expr.Value(s.ctx)
 	if diags.HasErrors() {

@@ -14,8 +14,13 @@ type Mix struct {
 
 	SampleRate      int // Hz
 	SampleRateRange hcl.Range
-	Tempo           float64 // beats (quarter notes) per minute; 0 when not set
-	TailSeconds     float64 // longest effect tail rendered after the last source ends
+	Tempo           float64   // beats (quarter notes) per minute; 0 when not set
+	TailSeconds     float64   // longest effect tail rendered after the last source ends
+	TailRange       hcl.Range // mix.tail's expression; zero when not set
+
+	// Limits are the limits the mix was loaded with (Options.Limits),
+	// for graph.Build; zero fields mean the defaults (Limits.OrDefaults).
+	Limits Limits
 
 	// Variables holds every declared variable with its final value, in
 	// name order.

@@ -40,6 +40,7 @@ func decodeOutputBlock(block *hcl.Block, s *scope, dir string, mixRate int) (*Ou
 		diags = append(diags, d...)
 		if !d.HasErrors() {
 			o.File, o.FilePath = f, resolvePath(dir, f)
+			diags = append(diags, s.confine(o.FileRange, f, o.FilePath)...)
 		}
 	}
 	if attr, ok := content.Attributes["bit_depth"]; ok {

@@ -26,6 +26,11 @@ func (p *Parser) Files() map[string]*hcl.File { return p.p.Files() }
 // Options are the inputs to a load besides the file itself.
 type Options struct {
 	Vars []VarArg // -var and -var-file, in command-line order
+	// Limits caps what the mix may ask for (zero fields: the defaults).
+	Limits Limits
+	// AllowOutside lets the mix name files outside the folder that holds
+	// it (see confine.go). Off by default: a mix may be anyone's.
+	AllowOutside bool
 }
 
 var fileSchema = &hcl.BodySchema{
@@ -44,13 +49,23 @@ var fileSchema = &hcl.BodySchema{
 // nil only when the file could not be read at all; otherwise it holds
 // everything that decoded, alongside the diagnostics for what did not.
 func (p *Parser) LoadMix(filename string, opts Options) (*Mix, hcl.Diagnostics) {
-	f, diags := p.parseFile(filename)
-	return p.load(filename, f, diags, opts)
+	src, diags, err := readSource(filename)
+	if err != nil {
+		f, diags := p.parseFile(filename) // for hcl's own message
+		return p.load(filename, f, diags, opts)
+	}
+	if diags.HasErrors() {
+		return nil, diags
+	}
+	return p.LoadMixSource(filename, src, opts)
 }
 
 // LoadMixSource is LoadMix for source already in memory; filename names
 // it in diagnostics and locates relative paths.
 func (p *Parser) LoadMixSource(filename string, src []byte, opts Options) (*Mix, hcl.Diagnostics) {
+	if diags := checkSource(filename, src); diags.HasErrors() {
+		return nil, diags
+	}
 	f, diags := p.parseSource(filename, src)
 	return p.load(filename, f, diags, opts)
 }
@@ -70,7 +85,7 @@ func (p *Parser) load(filename string, f *hcl.File, diags hcl.Diagnostics, opts 
 	if err != nil {
 		dir = filepath.Dir(filename)
 	}
-	m := &Mix{Filename: filename, Dir: dir, SampleRate: DefaultSampleRate, TailSeconds: DefaultTailSeconds}
+	m := &Mix{Filename: filename, Dir: dir, SampleRate: DefaultSampleRate, TailSeconds: DefaultTailSeconds, Limits: opts.Limits}
 
 	content, moreDiags := f.Body.Content(fileSchema)
 	diags = append(diags, moreDiags...)
@@ -78,6 +93,9 @@ func (p *Parser) load(filename string, f *hcl.File, diags hcl.Diagnostics, opts 
 	// Stage 1: variables and locals, which every other block may use.
 	s := newScope()
 	s.dir = dir
+	if !opts.AllowOutside {
+		s.root = projectRoot(dir)
+	}
 	var localAttrs []*hcl.Attribute
 	seenVars := map[string]*Variable{}
 	for _, block := range content.Blocks {
@@ -124,6 +142,16 @@ func (p *Parser) load(filename string, f *hcl.File, diags hcl.Diagnostics, opts 
 		}
 		seenLocals[a.Name] = a
 		uniqueLocals = append(uniqueLocals, a)
+	}
+	if len(localAttrs) > MaxLocals {
+		// Resolving locals costs time quadratic in their number.
+		rng := localAttrs[MaxLocals].NameRange
+		return m, append(diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Too many local values",
+			Detail:   fmt.Sprintf("This mix defines %d local values; the most allowed is %d.", len(localAttrs), MaxLocals),
+			Subject:  &rng,
+		})
 	}
 	_, d := evalLocals(uniqueLocals, s)
 	diags = append(diags, d...)
@@ -172,8 +200,14 @@ func (p *Parser) load(filename string, f *hcl.File, diags hcl.Diagnostics, opts 
 		m.Master = &Master{}
 	}
 
-	// Stage 3: names and references, now that every name is known.
-	diags = append(diags, checkMix(m)...)
+	// Stage 3: names and references, now that every name is known;
+	// skipped when the counts are past their limits, as its cost grows
+	// with them.
+	if d, over := checkCounts(m, opts.Limits); over {
+		diags = append(diags, d...)
+	} else {
+		diags = append(diags, checkMix(m)...)
+	}
 	// Diagnostics from the rewritten file point back at the file as
 	// written; so do the model's ranges, for later stages' diagnostics.
 	var fromFile hcl.Diagnostics
@@ -278,6 +312,7 @@ func decodeMixBlock(block *hcl.Block, s *scope, m *Mix) hcl.Diagnostics {
 	}
 	if attr, ok := content.Attributes["tail"]; ok {
 		m.TailSeconds, diags = appendNum(diags, s, attr, tailRange)
+		m.TailRange = attr.Expr.Range()
 	}
 	return diags
 }

@@ -7,13 +7,22 @@ import "fmt"
 // two equally close names wins and the answer never depends on map order.
 func suggest(given string, candidates []string) string {
 	best, bestDist := "", 3 // an edit distance under 3, as hcl itself uses
+	if len(given) > maxSuggestLen {
+		return "" // the distance costs len(given)·len(c): no typo is this long
+	}
 	for _, c := range candidates {
+		if len(c) > maxSuggestLen {
+			continue
+		}
 		if d := editDistance(given, c); d < bestDist {
 			best, bestDist = c, d
 		}
 	}
 	return best
 }
+
+// maxSuggestLen is the longest name suggest compares.
+const maxSuggestLen = 256
 
 // didYouMean formats a suggestion as the closing sentence of a Detail.
 func didYouMean(given string, candidates []string) string {

@@ -27,6 +27,7 @@ func decodeTrackBlock(block *hcl.Block, s *scope, dir string) (*Track, hcl.Diagn
 		diags = append(diags, d...)
 		if !d.HasErrors() {
 			t.Source, t.SourcePath = src, resolvePath(dir, src)
+			diags = append(diags, s.confine(t.SourceRange, src, t.SourcePath)...)
 		}
 	}
 	if attr, ok := content.Attributes["solo"]; ok {

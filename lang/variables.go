@@ -138,7 +138,7 @@ func (p *Parser) resolveVariables(vars []*Variable, args []VarArg) hcl.Diagnosti
 			continue
 		}
 
-		f, fileDiags := p.p.ParseHCLFile(arg.Value)
+		f, fileDiags := p.parseVarFile(arg.Value)
 		diags = append(diags, fileDiags...)
 		if fileDiags.HasErrors() {
 			continue
@@ -189,7 +189,11 @@ func parseVarFlagValue(v *Variable, raw string) (cty.Value, hcl.Diagnostics) {
 	if v.Type.IsPrimitiveType() || v.Type == cty.DynamicPseudoType {
 		return cty.StringVal(raw), nil
 	}
-	expr, diags := hclsyntax.ParseExpression([]byte(raw), "<value for var."+v.Name+">", hcl.InitialPos)
+	name := "<value for var." + v.Name + ">"
+	if diags := checkSource(name, []byte(raw)); diags.HasErrors() {
+		return cty.NilVal, diags
+	}
+	expr, diags := hclsyntax.ParseExpression([]byte(raw), name, hcl.InitialPos)
 	if diags.HasErrors() {
 		return cty.NilVal, diags
 	}
@@ -236,7 +240,7 @@ func evalLocals(attrs []*hcl.Attribute, s *scope) (map[string]cty.Value, hcl.Dia
 				if tr.RootName() != "local" || len(tr) < 2 {
 					continue
 				}
-				if ta, ok := tr[1].(hcl.TraverseAttr); ok && contains(declared, ta.Name) {
+				if ta, ok := tr[1].(hcl.TraverseAttr); ok && sortedHas(declared, ta.Name) {
 					if _, done := values[ta.Name]; !done {
 						ready = false
 					}
@@ -253,7 +257,11 @@ func evalLocals(attrs []*hcl.Attribute, s *scope) (map[string]cty.Value, hcl.Dia
 				values[a.Name] = cty.DynamicVal
 				continue
 			}
-			if d := s.checkRefs(a.Expr); d.HasErrors() {
+			d := s.checkRefs(a.Expr)
+			if !d.HasErrors() {
+				d = s.charge(a.Expr)
+			}
+			if d.HasErrors() {
 				diags = append(diags, d...)
 				s.failed["local."+a.Name] = true
 				values[a.Name] = cty.DynamicVal
