@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 
 	"github.com/hashicorp/hcl/v2"
 
@@ -267,19 +268,32 @@ func renderBoth(env *Env, old, new *side) ([]report.Row, bool) {
 		return nil, false
 	}
 	defer os.RemoveAll(tmp)
-	var meas [2]*report.Measurement
+	var graphs [2]*graph.Graph
 	for i, s := range []*side{old, new} {
 		g, diags := graph.Build(s.mix)
 		if !printDiagnostics(env, s.parser, s.src.label, diags) {
 			return nil, false
 		}
-		dir := filepath.Join(tmp, []string{"old", "new"}[i])
-		m, err := report.Measure(env.Ctx, g, dir, graph.Options{})
-		if err != nil {
-			fmt.Fprintf(env.Stderr, "Error: rendering %s failed\n\n%s\n", s.src.label, err)
+		graphs[i] = g
+	}
+	// The two sides render at the same time: much of a render (the
+	// mastering stage, a chain of buses) runs on one core.
+	var meas [2]*report.Measurement
+	var errs [2]error
+	var wg sync.WaitGroup
+	for i, g := range graphs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			meas[i], errs[i] = report.Measure(env.Ctx, g, filepath.Join(tmp, []string{"old", "new"}[i]), graph.Options{})
+		}()
+	}
+	wg.Wait()
+	for i, s := range []*side{old, new} {
+		if errs[i] != nil {
+			fmt.Fprintf(env.Stderr, "Error: rendering %s failed\n\n%s\n", s.src.label, errs[i])
 			return nil, false
 		}
-		meas[i] = m
 	}
 	if diffFlags.plots != "" {
 		if _, err := report.WritePlots(diffFlags.plots, meas[0], meas[1]); err != nil {
