@@ -48,13 +48,13 @@ func Seed(address string) uint64 {
 
 // compileEffects checks what the chain needs from outside the language:
 // impulse-response files.
-func compileEffects(owner string, effects []*lang.Effect, rate int) ([]*Effect, hcl.Diagnostics) {
+func compileEffects(owner string, effects []*lang.Effect, rate int, maxIRSeconds float64) ([]*Effect, hcl.Diagnostics) {
 	var diags hcl.Diagnostics
 	var out []*Effect
 	for _, e := range effects {
 		ce := &Effect{Address: e.Address(owner), Model: e}
 		if ir := e.Get("ir"); ir != nil {
-			info, d := readIRHeader(ir, rate)
+			info, d := readIRHeader(ir, rate, maxIRSeconds)
 			diags = append(diags, d...)
 			ce.IR = &info
 		}
@@ -63,10 +63,7 @@ func compileEffects(owner string, effects []*lang.Effect, rate int) ([]*Effect, 
 	return out, diags
 }
 
-// MaxIRSeconds bounds an impulse response's length.
-const MaxIRSeconds = 60
-
-func readIRHeader(v *lang.Value, rate int) (audiofile.Info, hcl.Diagnostics) {
+func readIRHeader(v *lang.Value, rate int, maxSeconds float64) (audiofile.Info, hcl.Diagnostics) {
 	rng := v.Range
 	diag := func(summary, detail string) hcl.Diagnostics {
 		return hcl.Diagnostics{{Severity: hcl.DiagError, Summary: summary, Detail: detail, Subject: &rng}}
@@ -89,9 +86,9 @@ func readIRHeader(v *lang.Value, rate int) (audiofile.Info, hcl.Diagnostics) {
 			fmt.Sprintf("%q is %d Hz, but the mix renders at %d Hz. mixdown does not resample impulse responses yet: convert the file.", v.Text, info.SampleRate, rate))
 	case info.Frames == 0:
 		return info, diag("Empty impulse response", fmt.Sprintf("%q holds no samples.", v.Text))
-	case info.Duration() > MaxIRSeconds:
+	case info.Duration() > maxSeconds:
 		return info, diag("Impulse response too long",
-			fmt.Sprintf("%q is %.1f s long; the longest accepted is %d s.", v.Text, info.Duration(), MaxIRSeconds))
+			fmt.Sprintf("%q is %s long; the longest accepted is %s. The -max-ir-seconds option raises the limit.", v.Text, duration(info.Duration()), duration(maxSeconds)))
 	}
 	return info, nil
 }

@@ -113,6 +113,7 @@ func Build(m *lang.Mix) (*Graph, hcl.Diagnostics) {
 		Master:     &Master{Address: "master", GainDB: m.Master.GainDB},
 	}
 	var diags hcl.Diagnostics
+	maxIR := m.Limits.OrDefaults().MaxIRSeconds
 
 	sched, d := schedule(m)
 	diags = append(diags, d...)
@@ -127,7 +128,7 @@ func Build(m *lang.Mix) (*Graph, hcl.Diagnostics) {
 	}
 	strip := func(owner string, st *lang.Strip) Strip {
 		s := Strip{GainDB: st.GainDB, Pan: st.Pan, Polarity: st.Polarity, Dest: dest(st.Output)}
-		effects, d := compileEffects(owner, st.Effects, m.SampleRate)
+		effects, d := compileEffects(owner, st.Effects, m.SampleRate, maxIR)
 		diags = append(diags, d...)
 		s.Effects = effects
 		for _, send := range st.Sends {
@@ -141,19 +142,20 @@ func Build(m *lang.Mix) (*Graph, hcl.Diagnostics) {
 		return s
 	}
 
-	sourcePaths := map[string]bool{}
+	inputs := newInputFiles()
 	anySolo := m.AnySolo()
+	var longest *lang.Track
+	sourcesFit := true
 	for _, t := range m.Tracks {
 		info, d := readSourceHeader(t, m)
 		diags = append(diags, d...)
-		sourcePaths[t.SourcePath] = true
+		sourcesFit = sourcesFit && !hasSummary(d, "Render too long")
+		inputs.add(t.SourcePath, t.Source)
 		// A source at another rate is resampled: its length on the mix's
 		// timeline is ceil(frames · mixRate / fileRate).
-		frames := info.Frames
-		if info.SampleRate != m.SampleRate && info.SampleRate > 0 {
-			frames = resample.OutputFrames(info.Frames, info.SampleRate, m.SampleRate)
+		if frames := timelineFrames(info.Frames, info.SampleRate, m.SampleRate); frames > g.Frames {
+			g.Frames, longest = frames, t
 		}
-		g.Frames = max(g.Frames, frames)
 		g.Tracks = append(g.Tracks, &Track{
 			Address: t.Address(),
 			Model:   t,
@@ -170,7 +172,7 @@ func Build(m *lang.Mix) (*Graph, hcl.Diagnostics) {
 			Strip:   strip(b.Address(), &b.Strip),
 		})
 	}
-	masterEffects, d := compileEffects("master", m.Master.Effects, m.SampleRate)
+	masterEffects, d := compileEffects("master", m.Master.Effects, m.SampleRate, maxIR)
 	diags = append(diags, d...)
 	g.Master.Effects = masterEffects
 	g.Levels = sched.levels
@@ -201,6 +203,17 @@ func Build(m *lang.Mix) (*Graph, hcl.Diagnostics) {
 	rate := float64(m.SampleRate)
 	g.TailHoldFrames = int64((gap + tailHoldMS) * rate / 1000)
 	g.TailCapFrames = int64(m.TailSeconds * rate)
+	if sourcesFit {
+		diags = append(diags, renderTooLong(m, longest, g.Frames)...)
+	}
+
+	for _, t := range g.Tracks {
+		inputs.addIRs(t.Effects)
+	}
+	for _, b := range g.Buses {
+		inputs.addIRs(b.Effects)
+	}
+	inputs.addIRs(g.Master.Effects)
 
 	for _, o := range m.Outputs {
 		if o.SampleRate != m.SampleRate {
@@ -214,12 +227,16 @@ func Build(m *lang.Mix) (*Graph, hcl.Diagnostics) {
 				})
 			}
 		}
-		if sourcePaths[o.FilePath] {
+		if src := inputs.find(o.FilePath); src != "" {
 			rng := o.FileRange
+			detail := fmt.Sprintf("output %q would write over %q, which this mix reads. Choose another file.", o.Name, o.File)
+			if src != o.File {
+				detail = fmt.Sprintf("output %q would write over %q: %q is that file (through a link, or spelled another way). Choose another file.", o.Name, src, o.File)
+			}
 			diags = append(diags, &hcl.Diagnostic{
 				Severity: hcl.DiagError,
 				Summary:  "Output overwrites a source",
-				Detail:   fmt.Sprintf("output %q would write over %q, which this mix reads as a source. Choose another file.", o.Name, o.File),
+				Detail:   detail,
 				Subject:  &rng,
 			})
 		}
@@ -261,6 +278,11 @@ func readSourceHeader(t *lang.Track, m *lang.Mix) (audiofile.Info, hcl.Diagnosti
 		return info, diag("Too many channels",
 			fmt.Sprintf("%q has %d channels; a track takes mono or stereo. Downmix it to stereo first (for example: sox IN.wav OUT.wav remix 1,3 2,4 for quad).", t.Source, info.Channels))
 	}
+	// Before the resampler is designed (it allocates): a header can claim
+	// a thousand hours.
+	if d := sourceTooLong(t, m, timelineFrames(info.Frames, info.SampleRate, m.SampleRate)); d != nil {
+		return info, d
+	}
 	if info.SampleRate != m.SampleRate {
 		if _, err := resample.New(info.SampleRate, m.SampleRate, max(info.Channels, 1)); err != nil {
 			return info, diag("Unsupported sample rate",
@@ -271,3 +293,12 @@ func readSourceHeader(t *lang.Track, m *lang.Mix) (audiofile.Info, hcl.Diagnosti
 }
 
 func trimErr(err error) string { return strings.TrimSuffix(err.Error(), ".") }
+
+func hasSummary(diags hcl.Diagnostics, summary string) bool {
+	for _, d := range diags {
+		if d.Summary == summary {
+			return true
+		}
+	}
+	return false
+}
