@@ -94,7 +94,7 @@ func TestThousandHourRender(t *testing.T) {
 func TestRenderLengthCountsTheTail(t *testing.T) {
 	dir := t.TempDir()
 	writeWAV(t, filepath.Join(dir, "short.wav"), 8000, make([]float64, 8000)) // 1 s
-	writeWAV(t, filepath.Join(dir, "long.wav"), 8000, make([]float64, 16000))  // 2 s
+	writeWAV(t, filepath.Join(dir, "long.wav"), 8000, make([]float64, 16000)) // 2 s
 	const tracks = "track \"a\" {\n  source = \"short.wav\"\n}\ntrack \"b\" {\n  source = \"long.wav\"\n}\n"
 	withTail := "mix {\n  sample_rate = 8000\n  tail = 3\n}\n" + tracks
 
