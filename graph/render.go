@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/mixdown/mixdown/dsp"
 	"github.com/mixdown/mixdown/dsp/audiofile"
 	"github.com/mixdown/mixdown/dsp/loudness"
 )
@@ -159,7 +160,7 @@ func Render(ctx context.Context, g *Graph, opts Options) ([]OutputResult, error)
 			Path:     s.o.Path,
 			Frames:   s.frames,
 			Seconds:  float64(s.frames) / float64(s.o.Model.SampleRate),
-			PeakDBFS: 20 * math.Log10(s.peak),
+			PeakDBFS: dsp.GainToDB(s.peak),
 			Clipped:  s.stage.quant.Clipped(),
 			SHA256:   sum,
 			Loudness: s.stage.meter.Result(),

@@ -1,6 +1,7 @@
 package loudness
 
 import (
+	"github.com/mixdown/mixdown/dsp/detmath"
 	"math"
 	"math/cmplx"
 )
@@ -58,19 +59,22 @@ type HighPass struct{ F0, Q, Gain float64 }
 
 // bilinearK is the prewarped bilinear-transform constant: the digital
 // filter matches the analog one exactly at F0.
-func bilinearK(f0, fs float64) float64 { return math.Tan(math.Pi * f0 / fs) }
+func bilinearK(f0, fs float64) float64 { return detmath.Tan(math.Pi * f0 / fs) }
 
 // Digital is the shelf's bilinear transform at sample rate fs.
 func (p Shelf) Digital(fs float64) Biquad {
+	// Products are rounded before they are added, so no FMA is fused and
+	// the coefficients are the same bits on every machine.
 	k := bilinearK(p.F0, fs)
 	kq := k / p.Q
-	a0 := 1 + kq + k*k
+	kk := float64(k * k)
+	a0 := 1 + kq + kk
 	return Biquad{
-		B0: (p.Vh + p.Vb*kq + k*k) / a0,
-		B1: 2 * (k*k - p.Vh) / a0,
-		B2: (p.Vh - p.Vb*kq + k*k) / a0,
-		A1: 2 * (k*k - 1) / a0,
-		A2: (1 - kq + k*k) / a0,
+		B0: (p.Vh + float64(p.Vb*kq) + kk) / a0,
+		B1: 2 * (kk - p.Vh) / a0,
+		B2: (p.Vh - float64(p.Vb*kq) + kk) / a0,
+		A1: 2 * (kk - 1) / a0,
+		A2: (1 - kq + kk) / a0,
 	}
 }
 
@@ -78,9 +82,10 @@ func (p Shelf) Digital(fs float64) Biquad {
 func (p HighPass) Digital(fs float64) Biquad {
 	k := bilinearK(p.F0, fs)
 	kq := k / p.Q
-	a0 := 1 + kq + k*k
+	kk := float64(k * k)
+	a0 := 1 + kq + kk
 	g := p.Gain / a0
-	return Biquad{B0: g, B1: -2 * g, B2: g, A1: 2 * (k*k - 1) / a0, A2: (1 - kq + k*k) / a0}
+	return Biquad{B0: g, B1: -2 * g, B2: g, A1: 2 * (kk - 1) / a0, A2: (1 - kq + kk) / a0}
 }
 
 // Analog is the prototype's response at f Hz.

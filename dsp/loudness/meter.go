@@ -36,6 +36,7 @@
 package loudness
 
 import (
+	"github.com/mixdown/mixdown/dsp/detmath"
 	"math"
 	"slices"
 
@@ -340,7 +341,7 @@ func energyToLUFS(e float64) float64 {
 	if e <= 0 {
 		return math.Inf(-1)
 	}
-	return loudnessOffset + 10*math.Log10(e)
+	return loudnessOffset + float64(10*detmath.Log10(e))
 }
 
 func gainToDB(g float64) float64 {
@@ -433,14 +434,14 @@ func loudnessRange(st []float64) (lra, low, high float64) {
 	var n int
 	for _, l := range st {
 		if l >= absoluteGate {
-			sum += math.Pow(10, l/10)
+			sum += detmath.Pow(10, l/10)
 			n++
 		}
 	}
 	if n == 0 {
 		return none()
 	}
-	rel := 10*math.Log10(sum/float64(n)) + lraRelative
+	rel := float64(10*detmath.Log10(sum/float64(n))) + lraRelative
 	kept := make([]float64, 0, n)
 	for _, l := range st {
 		if l >= absoluteGate && l >= rel {
