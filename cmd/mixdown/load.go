@@ -1,8 +1,11 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
+	"math"
+	"strconv"
 
 	"github.com/hashicorp/hcl/v2"
 
@@ -27,11 +30,84 @@ func (v *varFlags) register(fs *flag.FlagSet) {
 	})
 }
 
+// safetyFlags are the limits and the confinement a mix is loaded with
+// (docs/security.md). The zero value is the safe default: default limits,
+// paths confined to the mix's folder.
+type safetyFlags struct {
+	limits       lang.Limits
+	allowOutside bool
+}
+
+// safety holds the safety flags of the running command.
+var safety safetyFlags
+
+// registerSafetyFlags declares -max-render-seconds, -max-tracks,
+// -max-ir-seconds, -max-automation-points and -allow-outside on fs. Every
+// command that loads a mix to render or check it registers them, and
+// loads with loadOptions (loadGraph does).
+func registerSafetyFlags(fs *flag.FlagSet) {
+	safety = safetyFlags{limits: lang.DefaultLimits()}
+	l := &safety.limits
+	fs.Var(positiveFloat{&l.MaxRenderSeconds}, "max-render-seconds",
+		"refuse a render longer than `SECONDS`: the longest source plus mix.tail")
+	fs.Var(positiveInt{&l.MaxTracks}, "max-tracks",
+		"refuse a mix with more than `N` tracks, or more than N buses")
+	fs.Var(positiveFloat{&l.MaxIRSeconds}, "max-ir-seconds",
+		"refuse an impulse response longer than `SECONDS`")
+	fs.Var(positiveInt{&l.MaxAutomationPoints}, "max-automation-points",
+		"refuse a mix with more than `N` automation points (applies once mixes have automation)")
+	fs.BoolVar(&safety.allowOutside, "allow-outside", false,
+		"let the mix read and write files outside the folder that holds it (only for mixes you trust)")
+}
+
+// loadOptions returns the options to load a mix with: vars, and the
+// safety flags.
+func loadOptions(vars []lang.VarArg) lang.Options {
+	return lang.Options{Vars: vars, Limits: safety.limits, AllowOutside: safety.allowOutside}
+}
+
+// positiveFloat and positiveInt are flag values that must be above zero.
+type positiveFloat struct{ p *float64 }
+
+func (v positiveFloat) String() string {
+	if v.p == nil {
+		return ""
+	}
+	return strconv.FormatFloat(*v.p, 'g', -1, 64)
+}
+
+func (v positiveFloat) Set(s string) error {
+	x, err := strconv.ParseFloat(s, 64)
+	if err != nil || !(x > 0) || math.IsInf(x, 0) {
+		return errors.New("want a number above 0")
+	}
+	*v.p = x
+	return nil
+}
+
+type positiveInt struct{ p *int }
+
+func (v positiveInt) String() string {
+	if v.p == nil {
+		return ""
+	}
+	return strconv.Itoa(*v.p)
+}
+
+func (v positiveInt) Set(s string) error {
+	x, err := strconv.Atoi(s)
+	if err != nil || x <= 0 {
+		return errors.New("want a whole number above 0")
+	}
+	*v.p = x
+	return nil
+}
+
 // loadGraph loads a mix file and compiles it, printing every diagnostic.
 // It returns nil when there were errors.
 func loadGraph(env *Env, file string, vars []lang.VarArg) *graph.Graph {
 	p := lang.NewParser()
-	m, diags := p.LoadMix(file, lang.Options{Vars: vars})
+	m, diags := p.LoadMix(file, loadOptions(vars))
 	var g *graph.Graph
 	if m != nil && !diags.HasErrors() {
 		var more hcl.Diagnostics
