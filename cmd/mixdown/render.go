@@ -53,6 +53,7 @@ func init() {
 	cmdRender.Flags = func(fs *flag.FlagSet) {
 		renderFlags.vars = varFlags{}
 		renderFlags.vars.register(fs)
+		registerSafetyFlags(fs)
 		fs.IntVar(&renderFlags.blockSize, "block-size", 0, "internal block size in frames (output does not depend on it; for testing)")
 		renderFlags.check = false
 		fs.BoolVar(&renderFlags.check, "check", false, "render to a temporary folder and compare with FILE.lock.json; exit 3 if they differ")

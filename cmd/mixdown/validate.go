@@ -60,6 +60,7 @@ func init() {
 	cmdValidate.Flags = func(fs *flag.FlagSet) {
 		validateFlags.vars = varFlags{}
 		validateFlags.vars.register(fs)
+		registerSafetyFlags(fs)
 		validateFlags.json = false
 		fs.BoolVar(&validateFlags.json, "json", false, "print the result as JSON (terraform validate -json's shape)")
 	}
@@ -82,7 +83,7 @@ func init() {
 // compileMix loads and compiles a mix as loadGraph does, returning the
 // diagnostics instead of printing them.
 func compileMix(file string, vars []lang.VarArg) (*graph.Graph, hcl.Diagnostics) {
-	m, diags := lang.NewParser().LoadMix(file, lang.Options{Vars: vars})
+	m, diags := lang.NewParser().LoadMix(file, loadOptions(vars))
 	if m == nil || diags.HasErrors() {
 		return nil, diags
 	}
