@@ -1,0 +1,7 @@
+# WANT: Duplicate track
+track "a" {
+  source = "good.wav"
+}
+track "a" {
+  source = "good.wav"
+}

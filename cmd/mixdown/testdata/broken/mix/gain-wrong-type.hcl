@@ -1,0 +1,5 @@
+# WANT: Incorrect value type
+track "a" {
+  source = "good.wav"
+  gain = "loud"
+}

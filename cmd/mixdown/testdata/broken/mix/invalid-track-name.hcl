@@ -1,0 +1,4 @@
+# WANT: Invalid track name
+track "🎸 lead" {
+  source = "good.wav"
+}

@@ -1,0 +1,4 @@
+# WANT: Invalid character encoding
+track "aÿþ" {
+  source = "good.wav"
+}

@@ -1,0 +1,5 @@
+# WANT: Cycle in local values
+locals {
+  a = local.b
+  b = local.a
+}

@@ -1,0 +1,4 @@
+# WANT: Missing source file
+track "a" {
+  source = "stems/nowhere.wav"
+}

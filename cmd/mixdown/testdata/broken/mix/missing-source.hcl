@@ -1,0 +1,4 @@
+# WANT: Missing required argument
+track "a" {
+  gain = -3
+}

@@ -1,0 +1,5 @@
+# WANT: Note value without a tempo
+track "a" {
+  source = "good.wav"
+  delay { time = "1/8d" }
+}

@@ -1,0 +1,4 @@
+# WANT: Invalid path
+track "a" {
+  source = "good\u0000.wav"
+}

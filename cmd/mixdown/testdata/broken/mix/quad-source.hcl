@@ -1,0 +1,4 @@
+# WANT: Too many channels
+track "a" {
+  source = "audio/quad.wav"
+}

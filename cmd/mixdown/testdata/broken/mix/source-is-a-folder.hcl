@@ -1,0 +1,4 @@
+# WANT: Unreadable source file
+track "a" {
+  source = "audio"
+}

@@ -1,0 +1,4 @@
+# WANT: Path outside the project
+track "a" {
+  source = "../../../../../../etc/passwd"
+}

@@ -1,0 +1,4 @@
+# WANT: Invalid block definition
+track "a" {
+  source "good.wav"
+}

@@ -1,0 +1,5 @@
+# WANT: Invalid character
+track "a" {
+  source = "good.wav"
+}
+@

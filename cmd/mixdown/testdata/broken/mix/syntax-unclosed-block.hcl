@@ -1,0 +1,3 @@
+# WANT: Unclosed configuration block
+track "a" {
+  source = "good.wav"

@@ -1,0 +1,4 @@
+# WANT: Unterminated template string
+track "a" {
+  source = "good.wav
+}

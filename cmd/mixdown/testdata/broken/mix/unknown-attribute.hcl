@@ -1,0 +1,5 @@
+# WANT: Unsupported argument
+track "a" {
+  sorce = "good.wav"
+  source = "good.wav"
+}

@@ -1,0 +1,4 @@
+# WANT: Unsupported block type
+trak "a" {
+  source = "good.wav"
+}

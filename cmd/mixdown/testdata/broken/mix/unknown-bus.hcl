@@ -1,0 +1,6 @@
+# WANT: Unknown bus
+bus "drums" {}
+track "a" {
+  source = "good.wav"
+  output = bus.drumz
+}

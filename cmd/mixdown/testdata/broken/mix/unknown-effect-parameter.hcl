@@ -1,0 +1,5 @@
+# WANT: Unsupported argument
+track "a" {
+  source = "good.wav"
+  compressor { treshold = -20 }
+}
