@@ -131,26 +131,118 @@ func (p *Interpolator) PeakAbs(x float64) float64 {
 
 // MaxPeakAbs pushes every sample of x and returns the largest of peak and
 // every PeakAbs value on the way: PeakAbs over a block, without a call per
-// sample. The arithmetic is Next's, so the result equals folding PeakAbs.
+// sample. The arithmetic is Next's, and a maximum does not depend on the
+// order it is taken in, so the result equals folding PeakAbs.
 func (p *Interpolator) MaxPeakAbs(x []float64, peak float64) float64 {
-	f0, f1, f2, f3 := &folded[0], &folded[1], &folded[2], &folded[3]
-	for _, v := range x {
-		p.push(v)
-		w := (*[Taps]float64)(p.hist[p.pos : p.pos+Taps])
-		var s03, d03, s12, d12 float64
-		for k := range Taps / 2 {
-			u := w[k] + w[Taps-1-k]
-			d := w[k] - w[Taps-1-k]
-			s03 += float64(f0[k] * u)
-			d03 += float64(f1[k] * d)
-			s12 += float64(f2[k] * u)
-			d12 += float64(f3[k] * d)
-		}
-		peak = max(peak, math.Abs(w[LatencySamples]),
-			math.Abs((s03+d03)*0.5), math.Abs((s12+d12)*0.5),
-			math.Abs((s12-d12)*0.5), math.Abs((s03-d03)*0.5))
+	var d [chunk]float64
+	for len(x) > 0 {
+		n := min(len(x), chunk)
+		clear(d[:n])
+		p.PeakAbsMax(x[:n], d[:n])
+		peak = maxOf(peak, d[:n])
+		x = x[n:]
 	}
 	return peak
+}
+
+// maxOf is max(peak, x...), with four running maxima so that successive
+// comparisons do not wait on each other.
+func maxOf(peak float64, x []float64) float64 {
+	m0, m1, m2, m3 := peak, peak, peak, peak
+	for len(x) >= 4 {
+		m0, m1, m2, m3 = max(m0, x[0]), max(m1, x[1]), max(m2, x[2]), max(m3, x[3])
+		x = x[4:]
+	}
+	for _, v := range x {
+		m0 = max(m0, v)
+	}
+	return max(max(m0, m1), max(m2, m3))
+}
+
+// PeakAbsMax pushes every sample of x and raises dst[i] to PeakAbs(x[i])
+// where that is larger: dst[i] = max(dst[i], PeakAbs(x[i])). Over the
+// channels of a frame, starting from dst[i] = 0, it gives the frame's
+// linked true-peak estimate exactly as calling PeakAbs per sample does.
+// len(dst) must be at least len(x).
+func (p *Interpolator) PeakAbsMax(x, dst []float64) {
+	var a [Taps - 1 + chunk]float64
+	f0, f1, f2, f3 := &folded[0], &folded[1], &folded[2], &folded[3]
+	dst = dst[:len(x)]
+	for len(x) > 0 {
+		n := min(len(x), chunk)
+		p.window(&a, x[:n])
+		d := dst[:n]
+		for i := range d {
+			w := (*[Taps]float64)(a[i : i+Taps])
+			// Next's arithmetic on the oldest-first window (w[Taps-1] is
+			// the newest sample): the same terms, summed in the same order,
+			// written out so they stay in registers without a call.
+			u0, v0 := w[11]+w[0], w[11]-w[0]
+			u1, v1 := w[10]+w[1], w[10]-w[1]
+			u2, v2 := w[9]+w[2], w[9]-w[2]
+			u3, v3 := w[8]+w[3], w[8]-w[3]
+			u4, v4 := w[7]+w[4], w[7]-w[4]
+			u5, v5 := w[6]+w[5], w[6]-w[5]
+			s03 := 0 + float64(f0[0]*u0)
+			s03 += float64(f0[1] * u1)
+			s03 += float64(f0[2] * u2)
+			s03 += float64(f0[3] * u3)
+			s03 += float64(f0[4] * u4)
+			s03 += float64(f0[5] * u5)
+			d03 := 0 + float64(f1[0]*v0)
+			d03 += float64(f1[1] * v1)
+			d03 += float64(f1[2] * v2)
+			d03 += float64(f1[3] * v3)
+			d03 += float64(f1[4] * v4)
+			d03 += float64(f1[5] * v5)
+			s12 := 0 + float64(f2[0]*u0)
+			s12 += float64(f2[1] * u1)
+			s12 += float64(f2[2] * u2)
+			s12 += float64(f2[3] * u3)
+			s12 += float64(f2[4] * u4)
+			s12 += float64(f2[5] * u5)
+			d12 := 0 + float64(f3[0]*v0)
+			d12 += float64(f3[1] * v1)
+			d12 += float64(f3[2] * v2)
+			d12 += float64(f3[3] * v3)
+			d12 += float64(f3[4] * v4)
+			d12 += float64(f3[5] * v5)
+			y0, y1, y2, y3 := (s03+d03)*0.5, (s12+d12)*0.5, (s12-d12)*0.5, (s03-d03)*0.5
+			m := math.Abs(w[Taps-1-LatencySamples])
+			m = max(m, math.Abs(y0))
+			m = max(m, math.Abs(y1))
+			m = max(m, math.Abs(y2))
+			m = max(m, math.Abs(y3))
+			d[i] = max(d[i], m)
+		}
+		x, dst = x[n:], dst[n:]
+	}
+}
+
+// chunk is how many samples the block methods filter from one contiguous
+// window (on the stack): reading a plain array instead of pushing through
+// the history ring keeps the loop free of memory-carried state, so the
+// samples' sums overlap in the CPU.
+const chunk = 256
+
+// window lays out the history and x (len(x) <= chunk) oldest first in a:
+// a[i : i+Taps] is the window ending at x[i], the reverse of Next's view.
+// It pushes x, so the history ends up as if each sample had been pushed.
+func (p *Interpolator) window(a *[Taps - 1 + chunk]float64, x []float64) {
+	h := p.hist[p.pos : p.pos+Taps-1] // x[n-1], x[n-2], ... (newest first)
+	for k, v := range h {
+		a[Taps-2-k] = v
+	}
+	copy(a[Taps-1:], x)
+	// Only the last Taps samples stay in the ring; place the ring position
+	// where pushing the earlier ones would have left it.
+	if skip := len(x) - Taps; skip > 0 {
+		p.pos = (p.pos - skip%Taps + Taps) % Taps
+		x = x[skip:]
+	}
+	for _, v := range x {
+		p.push(v)
+	}
 }
 
 func (p *Interpolator) push(x float64) {

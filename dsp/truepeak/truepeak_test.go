@@ -356,3 +356,54 @@ func BenchmarkMeterProcess(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(2*len(a)), "ns/sample/ch")
 }
+
+// PeakAbsMax over blocks of any size equals the per-frame maximum of
+// PeakAbs over the channels, and leaves the same history.
+func TestPeakAbsMaxEqualsPeakAbs(t *testing.T) {
+	x := [2][]float64{testSignal(3000), testSignal(3011)[11:]}
+	for _, block := range []int{1, 5, 11, 12, 13, 97, 256, 257, 3000} {
+		var a, b [2]Interpolator
+		got := make([]float64, len(x[0]))
+		for i := 0; i < len(got); i += block {
+			j := min(i+block, len(got))
+			for ch := range x {
+				b[ch].PeakAbsMax(x[ch][i:j], got[i:j])
+			}
+		}
+		for i := range got {
+			var want float64
+			for ch := range x {
+				want = max(want, a[ch].PeakAbs(x[ch][i]))
+			}
+			if got[i] != want {
+				t.Fatalf("block %d, frame %d: PeakAbsMax %v, PeakAbs %v", block, i, got[i], want)
+			}
+		}
+		if a != b {
+			t.Fatalf("block %d: histories differ", block)
+		}
+	}
+}
+
+// BenchmarkPeakAbs compares PeakAbs per sample with PeakAbsMax over a
+// block (the limiter's detector), per sample.
+func BenchmarkPeakAbs(b *testing.B) {
+	x := testSignal(1024)
+	dst := make([]float64, len(x))
+	b.Run("PeakAbs", func(b *testing.B) {
+		var ip Interpolator
+		for b.Loop() {
+			for i, v := range x {
+				dst[i] = max(dst[i], ip.PeakAbs(v))
+			}
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(len(x)), "ns/sample")
+	})
+	b.Run("PeakAbsMax", func(b *testing.B) {
+		var ip Interpolator
+		for b.Loop() {
+			ip.PeakAbsMax(x, dst)
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(len(x)), "ns/sample")
+	})
+}
