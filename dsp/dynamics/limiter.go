@@ -248,6 +248,7 @@ type limiterStage struct {
 	rRing  []float64 // exact required gain per detector frame
 	rW     int
 	interp []truepeak.Interpolator
+	peak   []float64 // per-frame true-peak detector values of a block
 	delay  delayLine
 	gain   []float64
 }
@@ -264,6 +265,7 @@ func (s *limiterStage) prepare(spec dsp.Spec, maxLook int) {
 	s.interp = make([]truepeak.Interpolator, spec.Channels)
 	s.delay.prepare(spec.Channels, maxLat)
 	s.gain = make([]float64, spec.MaxBlock)
+	s.peak = make([]float64, spec.MaxBlock)
 	s.boxLen = 0
 }
 
@@ -348,12 +350,21 @@ func (s *limiterStage) computeGain(buf [][]float64, gain []float64) {
 	if rOut < 0 {
 		rOut += rSize
 	}
+	var peak []float64
+	if s.truePeak {
+		// The detector over the whole block first, channel by channel
+		// (the interpolators' block loop is twice as fast as PeakAbs per
+		// sample); per frame it is the same maximum over the channels.
+		peak = s.peak[:len(gain)]
+		clear(peak)
+		for ch, x := range buf {
+			s.interp[ch].PeakAbsMax(x[:len(gain)], peak)
+		}
+	}
 	for i := range gain {
 		var p float64
 		if s.truePeak {
-			for ch, x := range buf {
-				p = max(p, s.interp[ch].PeakAbs(x[i]))
-			}
+			p = peak[i]
 		} else {
 			for _, x := range buf {
 				p = max(p, math.Abs(x[i]))
