@@ -1,0 +1,209 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"math/rand/v2"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// The whole-graph benchmarks render the reference workload of
+// docs/performance.md on generated stems: benchTracks stereo tracks of
+// benchSeconds at 48 kHz, each through
+//
+//	eq (highpass 40 Hz, bell 300 Hz -3 dB, bell 3 kHz +2 dB, highshelf
+//	10 kHz +1.5 dB) -> compressor (-20 dB, 3:1, 10/100 ms) -> fader -2 dB
+//
+// summed to the master and limited at -1 dB. The "full" variant adds a
+// reverb send, a delay send and a loudness target. Run with
+//
+//	go test ./graph -run '^$' -bench 'Render|EngineBlock' -benchtime 5x
+//
+// Metrics: ns/sample/ch is the wall time per sample of every track channel
+// (benchTracks x 2 per frame); x-realtime is seconds of song rendered per
+// second of wall time.
+const (
+	benchTracks  = 10
+	benchSeconds = 20
+	benchRate    = 48000
+)
+
+// benchStems writes benchTracks stereo stems of seconds seconds and
+// returns their folder. The material is note-like (decaying harmonic
+// tones on a beat grid, plus noise hits) and peaks around -6 dBFS, so the
+// compressors spend a realistic share of the time above their knee: their
+// cost depends on it.
+func benchStems(b *testing.B, seconds int) string {
+	b.Helper()
+	dir := b.TempDir()
+	n := seconds * benchRate
+	var table [4096]float64
+	for i := range table {
+		table[i] = math.Sin(2 * math.Pi * float64(i) / float64(len(table)))
+	}
+	for k := range benchTracks {
+		rng := rand.New(rand.NewPCG(uint64(k), 0x6d6978646f776e))
+		l, r := make([]float64, n), make([]float64, n)
+		beat := benchRate * 60 / 120 / (1 + k%2) // quarter or eighth notes at 120 BPM
+		var phase, freq, amp, decay, noise float64
+		for i := range n {
+			if i%beat == 0 {
+				freq = 55 * math.Pow(2, float64(k%5)+float64(rng.IntN(24))/12)
+				amp = 0.15 + 0.2*rng.Float64()
+				decay = math.Exp(-1 / (0.05 + 0.3*rng.Float64()) / benchRate)
+				noise = 0
+				if k%4 == 3 {
+					noise = 0.3
+				}
+			}
+			var s float64
+			for h := 1; h <= 4; h++ {
+				s += table[int(phase*float64(h)*float64(len(table)))%len(table)] / float64(h)
+			}
+			phase += freq / benchRate
+			phase -= math.Floor(phase)
+			nz := noise * (rng.Float64()*2 - 1)
+			l[i] = amp*s + nz
+			r[i] = amp*s*0.9 - nz*0.5
+			amp *= decay
+			noise *= 0.9995
+		}
+		writeWAV(b, filepath.Join(dir, fmt.Sprintf("t%02d.wav", k)), benchRate, l, r)
+	}
+	return dir
+}
+
+// benchMix is the workload's mix file for the stems in benchStems; full
+// adds the reverb and delay sends and a loudness target.
+func benchMix(full bool) string {
+	var sb strings.Builder
+	sb.WriteString("mix {\n  sample_rate = 48000\n}\n")
+	for k := range benchTracks {
+		fmt.Fprintf(&sb, `
+track "t%02d" {
+  source = "t%02d.wav"
+  gain   = -2
+  eq {
+    highpass  { freq = 40 }
+    bell      { freq = 300, gain = -3, q = 1 }
+    bell      { freq = 3000, gain = 2, q = 1 }
+    highshelf { freq = 10000, gain = 1.5 }
+  }
+  compressor {
+    threshold = -20
+    ratio     = 3
+    attack    = 10
+    release   = 100
+  }
+`, k, k)
+		if full {
+			sb.WriteString("  send {\n    to    = bus.verb\n    level = -14\n  }\n")
+			sb.WriteString("  send {\n    to    = bus.echo\n    level = -18\n  }\n")
+		}
+		sb.WriteString("}\n")
+	}
+	if full {
+		sb.WriteString(`
+bus "verb" {
+  reverb {
+    decay = 1.8
+    mix   = 1
+  }
+}
+
+bus "echo" {
+  delay {
+    time     = 375
+    feedback = 0.3
+    mix      = 1
+    pingpong = true
+    highcut  = 5000
+  }
+}
+`)
+	}
+	limiter := "  limiter {\n    ceiling   = -1\n    true_peak = false\n  }\n"
+	if full {
+		limiter = "  limiter {\n    ceiling = -1\n  }\n  target {\n    loudness  = -14\n    true_peak = -1\n  }\n"
+	}
+	sb.WriteString("\nmaster {\n" + limiter + "}\n")
+	sb.WriteString("\noutput \"main\" {\n  file      = \"out/bench.wav\"\n  bit_depth = 24\n}\n")
+	return sb.String()
+}
+
+// reportRate reports ns/sample/ch and x-realtime for a loop that rendered
+// frames frames of benchTracks stereo tracks per iteration.
+func reportRate(b *testing.B, frames int64) {
+	b.Helper()
+	perOp := float64(b.Elapsed().Nanoseconds()) / float64(b.N)
+	b.ReportMetric(perOp/float64(frames*benchTracks*2), "ns/sample/ch")
+	b.ReportMetric(float64(frames)/benchRate/(perOp/1e9), "x-realtime")
+}
+
+// BenchmarkRender is a whole render as `mixdown render` does it: sources
+// read, graph, master, output stage and a 24-bit file written.
+func BenchmarkRender(b *testing.B) {
+	dir := benchStems(b, benchSeconds)
+	for _, full := range []bool{false, true} {
+		name := "chain"
+		if full {
+			name = "full"
+		}
+		b.Run(name, func(b *testing.B) {
+			g := mustBuild(b, dir, benchMix(full))
+			for b.Loop() {
+				if _, err := Render(context.Background(), g, Options{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			reportRate(b, g.Frames)
+		})
+	}
+}
+
+// BenchmarkEngineBlock is the cost of one Engine.Next: one master block
+// through the graph, without the output stage. Sub-benchmarks vary the
+// block size (the output does not depend on it).
+func BenchmarkEngineBlock(b *testing.B) {
+	dir := benchStems(b, benchSeconds)
+	g := mustBuild(b, dir, benchMix(false))
+	for _, bs := range []int{256, DefaultBlockSize, 4096} {
+		b.Run(fmt.Sprintf("block=%d", bs), func(b *testing.B) {
+			open := func() *Engine {
+				e, err := NewEngine(g, Options{BlockSize: bs})
+				if err != nil {
+					b.Fatal(err)
+				}
+				return e
+			}
+			e := open()
+			var frames int64
+			for b.Loop() {
+				blk, err := e.Next(context.Background())
+				if errors.Is(err, io.EOF) {
+					// Start the song again; opening is not what is measured.
+					b.StopTimer()
+					e.Close()
+					e = open()
+					b.StartTimer()
+					if blk, err = e.Next(context.Background()); err != nil {
+						b.Fatal(err)
+					}
+				} else if err != nil {
+					b.Fatal(err)
+				}
+				frames += int64(len(blk[0]))
+			}
+			e.Close()
+			perOp := float64(b.Elapsed().Nanoseconds()) / float64(b.N)
+			perFrame := perOp * float64(b.N) / float64(frames)
+			b.ReportMetric(perFrame/(benchTracks*2), "ns/sample/ch")
+			b.ReportMetric(1e9/benchRate/perFrame, "x-realtime")
+		})
+	}
+}
