@@ -4,6 +4,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/hashicorp/hcl/v2"
 )
 
 // FuzzLoadMix feeds arbitrary source to the whole language: parsing, the
@@ -27,6 +29,12 @@ func FuzzLoadMix(f *testing.F) {
 		for _, d := range diags {
 			if d.Summary == "" {
 				t.Fatalf("diagnostic without a summary: %#v", d)
+			}
+			// Every error names the file and the place, but those
+			// about the -var given here, which has no place.
+			if d.Severity == hcl.DiagError && (d.Subject == nil || d.Subject.Filename != "fuzz.mix.hcl") &&
+				d.Summary != "Value for undeclared variable" && d.Summary != "Invalid value for input variable" {
+				t.Fatalf("error without a place in the file: %#v", d)
 			}
 		}
 	})
