@@ -143,11 +143,12 @@ func Build(m *lang.Mix) (*Graph, hcl.Diagnostics) {
 	}
 
 	inputs := newInputFiles()
+	rates := &rateSet{mix: m.SampleRate}
 	anySolo := m.AnySolo()
 	var longest *lang.Track
 	sourcesFit := true
 	for _, t := range m.Tracks {
-		info, d := readSourceHeader(t, m)
+		info, d := readSourceHeader(t, m, rates)
 		diags = append(diags, d...)
 		sourcesFit = sourcesFit && !hasSummary(d, "Render too long")
 		inputs.add(t.SourcePath, t.Source)
@@ -216,7 +217,9 @@ func Build(m *lang.Mix) (*Graph, hcl.Diagnostics) {
 	inputs.addIRs(g.Master.Effects)
 
 	for _, o := range m.Outputs {
-		if o.SampleRate != m.SampleRate {
+		if d := rates.add(o.SampleRate, true, o.SampleRateRange); d != nil {
+			diags = append(diags, d...)
+		} else if o.SampleRate != m.SampleRate {
 			if _, err := resample.New(m.SampleRate, o.SampleRate, 2); err != nil {
 				rng := o.SampleRateRange
 				diags = append(diags, &hcl.Diagnostic{
@@ -255,7 +258,7 @@ func Build(m *lang.Mix) (*Graph, hcl.Diagnostics) {
 
 // readSourceHeader checks that a track's source exists, is readable, and
 // fits the mix.
-func readSourceHeader(t *lang.Track, m *lang.Mix) (audiofile.Info, hcl.Diagnostics) {
+func readSourceHeader(t *lang.Track, m *lang.Mix, rates *rateSet) (audiofile.Info, hcl.Diagnostics) {
 	if t.SourcePath == "" {
 		return audiofile.Info{}, nil // already reported by lang
 	}
@@ -281,6 +284,9 @@ func readSourceHeader(t *lang.Track, m *lang.Mix) (audiofile.Info, hcl.Diagnosti
 	// Before the resampler is designed (it allocates): a header can claim
 	// a thousand hours.
 	if d := sourceTooLong(t, m, timelineFrames(info.Frames, info.SampleRate, m.SampleRate)); d != nil {
+		return info, d
+	}
+	if d := rates.add(info.SampleRate, false, rng); d != nil {
 		return info, d
 	}
 	if info.SampleRate != m.SampleRate {

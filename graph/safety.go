@@ -3,6 +3,7 @@ package graph
 import (
 	"fmt"
 	"os"
+	"slices"
 
 	"github.com/hashicorp/hcl/v2"
 
@@ -77,6 +78,42 @@ func duration(s float64) string {
 		return fmt.Sprintf("%.1f minutes", s/60)
 	}
 	return fmt.Sprintf("%g s", s)
+}
+
+// MaxSampleRates bounds the conversions a mix needs: the distinct rates
+// its sources come in and its outputs go out at, besides its own. The
+// filter for one conversion takes up to 45 MiB and half a second to
+// design (resample.MaxRatioTerm), so a mix of tiny sources at hundreds of
+// odd rates would otherwise take gigabytes and minutes to validate.
+const MaxSampleRates = 8
+
+// rateSet counts the conversions of a mix.
+type rateSet struct {
+	mix  int
+	seen []int // source rates, and output rates negated
+}
+
+// add notes a source (out false) or output at rate and reports the first
+// conversion past MaxSampleRates, at rng.
+func (r *rateSet) add(rate int, out bool, rng hcl.Range) hcl.Diagnostics {
+	key := rate
+	if out {
+		key = -rate
+	}
+	if rate == r.mix || slices.Contains(r.seen, key) {
+		return nil
+	}
+	if len(r.seen) < MaxSampleRates {
+		r.seen = append(r.seen, key)
+		return nil
+	}
+	return hcl.Diagnostics{{
+		Severity: hcl.DiagError,
+		Summary:  "Too many sample rates",
+		Detail: fmt.Sprintf("This mix already converts %d other sample rates to or from its own %d Hz, the most allowed; this would be one more. Convert some files to a common rate first.",
+			MaxSampleRates, r.mix),
+		Subject: &rng,
+	}}
 }
 
 // inputFiles are the files a mix reads (sources and impulse responses),

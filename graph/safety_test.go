@@ -2,9 +2,12 @@ package graph
 
 import (
 	"encoding/binary"
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -179,5 +182,35 @@ func TestOutputNeverOverwritesAnInput(t *testing.T) {
 	src := "track \"a\" {\n  source = \"a.wav\"\n}\noutput \"main\" {\n  file = \"out/mix.wav\"\n}\n"
 	if _, diags := buildMixLimits(t, dir, src, lang.Limits{}); diags.HasErrors() {
 		t.Errorf("a fresh output: %v", diags)
+	}
+}
+
+// TestSampleRateLimit: a mix may convert at most MaxSampleRates other
+// rates; the first source or output past it is refused, before its
+// converter is designed (up to 45 MiB each).
+func TestSampleRateLimit(t *testing.T) {
+	dir := t.TempDir()
+	rates := []int{8000, 11025, 16000, 22050, 24000, 32000, 44100, 88200, 96000, 192000}
+	var src strings.Builder
+	for i, rate := range rates[:MaxSampleRates+1] {
+		writeWAV(t, filepath.Join(dir, strconv.Itoa(rate)+".wav"), rate, make([]float64, 16))
+		fmt.Fprintf(&src, "track \"t%d\" {\n  source = \"%d.wav\"\n}\n", i, rate)
+	}
+	// The mix's own rate costs nothing; an output at a source's rate is
+	// another conversion.
+	fmt.Fprintf(&src, "track \"same\" {\n  source = \"48000.wav\"\n}\n")
+	writeWAV(t, filepath.Join(dir, "48000.wav"), 48000, make([]float64, 16))
+	fmt.Fprintf(&src, "output \"o\" {\n  file = \"o.wav\"\n  sample_rate = 8000\n}\n")
+	_, diags := buildMixLimits(t, dir, src.String(), lang.Limits{})
+	var got []int
+	for _, d := range diags {
+		if d.Summary != "Too many sample rates" {
+			t.Errorf("unexpected %v", d)
+			continue
+		}
+		got = append(got, d.Subject.Start.Line)
+	}
+	if want := []int{3*MaxSampleRates + 2, 3*(MaxSampleRates+2) + 3}; !slices.Equal(got, want) {
+		t.Errorf("diagnostics on lines %v, want %v", got, want)
 	}
 }
