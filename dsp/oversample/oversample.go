@@ -178,6 +178,40 @@ func dotSym(w, c []float64) float64 {
 	return (s0 + s1) + (s2 + s3)
 }
 
+// dotSym2 is dotSym on two windows one sample apart, w[:len(c)] and
+// w[1:len(c)+1], in one pass: each coefficient is loaded once for both,
+// and the two sums give the CPU independent work. Each result is summed
+// exactly as dotSym sums it.
+func dotSym2(w, c []float64) (float64, float64) {
+	n := len(c)
+	half := n / 2
+	a, b, cc := w[:half+1], w[n-half:n+1], c[:half] // b is read backwards
+	var s0, s1, s2, s3, t0, t1, t2, t3 float64
+	i := 0
+	for ; i+4 <= half; i += 4 {
+		j := half - 1 - i
+		c0, c1, c2, c3 := cc[i], cc[i+1], cc[i+2], cc[i+3]
+		s0 += float64(c0 * (a[i] + b[j]))
+		t0 += float64(c0 * (a[i+1] + b[j+1]))
+		s1 += float64(c1 * (a[i+1] + b[j-1]))
+		t1 += float64(c1 * (a[i+2] + b[j]))
+		s2 += float64(c2 * (a[i+2] + b[j-2]))
+		t2 += float64(c2 * (a[i+3] + b[j-1]))
+		s3 += float64(c3 * (a[i+3] + b[j-3]))
+		t3 += float64(c3 * (a[i+4] + b[j-2]))
+	}
+	for ; i < half; i++ {
+		j := half - 1 - i
+		s0 += float64(cc[i] * (a[i] + b[j]))
+		t0 += float64(cc[i] * (a[i+1] + b[j+1]))
+	}
+	if n%2 == 1 {
+		s1 += float64(c[half] * w[half])
+		t1 += float64(c[half] * w[half+1])
+	}
+	return (s0 + s1) + (s2 + s3), (t0 + t1) + (t2 + t3)
+}
+
 // symmetric reports whether c reads the same both ways.
 func symmetric(c []float64) bool {
 	for i := range c {
@@ -279,7 +313,18 @@ func (o *Oversampler) Up(ch int, x []float64) []float64 {
 		h := &c.st[j].up
 		copy(h.block(n), in)
 		ne, no := len(p.up0), len(p.up1)
-		for i := 0; i < n; i++ {
+		i := 0
+		// Two outputs at a time (dotSym2), then the odd one out.
+		for ; i+1 < n; i += 2 {
+			w := h.buf[i : i+ne+1] // oldest first, ends at in[i+1]
+			out[2*i], out[2*i+2] = dotSym2(w, p.up0)
+			if p.halfband {
+				out[2*i+1], out[2*i+3] = w[ne-1-p.upDelay], w[ne-p.upDelay]
+			} else {
+				out[2*i+1], out[2*i+3] = dotSym2(w[ne-no:], p.up1)
+			}
+		}
+		for ; i < n; i++ {
 			w := h.buf[i : i+ne] // oldest first, ends at in[i]
 			out[2*i] = dotSym(w, p.up0)
 			if p.halfband {
@@ -324,7 +369,21 @@ func (o *Oversampler) Down(ch int, hi []float64, y []float64) {
 			e[i], od[i] = in[2*i], in[2*i+1]
 		}
 		ne, lo := len(p.dn0), s.dnO.keep
-		for i := range out {
+		i := 0
+		for ; i+1 < len(out); i += 2 {
+			acc, acc2 := dotSym2(s.dnE.buf[i:i+ne+1], p.dn0)
+			w := s.dnO.buf[i : i+lo+1] // oldest first, ends at in[2i+1]
+			if p.halfband {
+				acc += float64(0.5 * w[lo-1-p.dnDelay])
+				acc2 += float64(0.5 * w[lo-p.dnDelay])
+			} else {
+				d, d2 := dotSym2(w, p.dn1)
+				acc += d
+				acc2 += d2
+			}
+			out[i], out[i+1] = acc, acc2
+		}
+		for ; i < len(out); i++ {
 			acc := dotSym(s.dnE.buf[i:i+ne], p.dn0)
 			w := s.dnO.buf[i : i+lo] // oldest first, ends at in[2i-1]
 			if p.halfband {
