@@ -269,7 +269,12 @@ func (m *Meter) Process(buf [][]float64) {
 	}
 	for pos := 0; pos < n; {
 		seg := min(n-pos, m.tickLen-m.tickPos)
-		for ch := range nch {
+		ch := 0
+		if nch == 2 && m.weights[0] != 0 && m.weights[1] != 0 {
+			m.acc[0], m.acc[1] = m.filter2(&m.state[0], &m.state[1], buf[0][pos:pos+seg], buf[1][pos:pos+seg], m.acc[0], m.acc[1])
+			ch = 2
+		}
+		for ; ch < nch; ch++ {
 			if m.weights[ch] != 0 {
 				m.acc[ch] = m.filter(&m.state[ch], buf[ch][pos:pos+seg], m.acc[ch])
 			}
@@ -309,6 +314,32 @@ func (m *Meter) filter(st *kState, x []float64, acc float64) float64 {
 	}
 	*st = s
 	return acc
+}
+
+// filter2 is filter on two channels in one loop: the same arithmetic for
+// each, but two independent recursions for the CPU to overlap (stereo
+// metering about twice as fast). y must be as long as x.
+func (m *Meter) filter2(st, su *kState, x, y []float64, acc, bcc float64) (float64, float64) {
+	c1, c2 := m.k1, m.k2
+	s, u := *st, *su
+	y = y[:len(x)]
+	for i, v := range x {
+		w := y[i]
+		s1 := float64(c1.B0*v) + float64(c1.B1*s.x1) + float64(c1.B2*s.x2) - float64(c1.A1*s.s1) - float64(c1.A2*s.s2)
+		u1 := float64(c1.B0*w) + float64(c1.B1*u.x1) + float64(c1.B2*u.x2) - float64(c1.A1*u.s1) - float64(c1.A2*u.s2)
+		s2 := float64(c2.B0*s1) + float64(c2.B1*s.s1) + float64(c2.B2*s.s2) - float64(c2.A1*s.o1) - float64(c2.A2*s.o2)
+		u2 := float64(c2.B0*u1) + float64(c2.B1*u.s1) + float64(c2.B2*u.s2) - float64(c2.A1*u.o1) - float64(c2.A2*u.o2)
+		s.x2, s.x1 = s.x1, v
+		u.x2, u.x1 = u.x1, w
+		s.s2, s.s1 = s.s1, dsp.Flush(s1)
+		u.s2, u.s1 = u.s1, dsp.Flush(u1)
+		s.o2, s.o1 = s.o1, dsp.Flush(s2)
+		u.o2, u.o1 = u.o1, dsp.Flush(u2)
+		acc += float64(s2 * s2)
+		bcc += float64(u2 * u2)
+	}
+	*st, *su = s, u
+	return acc, bcc
 }
 
 // closeTick ends the current tick: weight and sum the channels (in channel

@@ -225,3 +225,32 @@ func TestNoTruePeak(t *testing.T) {
 		t.Errorf("true peak %v below sample peak %v", full.TruePeakDBTP, full.SamplePeakDBFS)
 	}
 }
+
+// filter2 gives exactly (==) the sums and filter memory of filter run on
+// each channel.
+func TestFilter2EqualsFilter(t *testing.T) {
+	x := programme(48000, 2)
+	m := NewMeter(48000, 2)
+	var a, b, c, d kState
+	var accA, accB, accC, accD float64
+	for pos := 0; pos < len(x[0]); pos += 1000 {
+		end := min(pos+1000, len(x[0]))
+		accA = m.filter(&a, x[0][pos:end], accA)
+		accB = m.filter(&b, x[1][pos:end], accB)
+		accC, accD = m.filter2(&c, &d, x[0][pos:end], x[1][pos:end], accC, accD)
+		if accA != accC || accB != accD || a != c || b != d {
+			t.Fatalf("at %d: filter2 differs from filter", end)
+		}
+	}
+}
+
+// The stereo K-weighting pass (filter2), for comparison with
+// BenchmarkKWeighting.
+func BenchmarkKWeighting2(b *testing.B) {
+	x := programme(48000, 1)
+	m := NewMeter(48000, 2)
+	for b.Loop() {
+		m.acc[0], m.acc[1] = m.filter2(&m.state[0], &m.state[1], x[0][:4096], x[1][:4096], m.acc[0], m.acc[1])
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/(2*4096), "ns/sample/ch")
+}
