@@ -407,3 +407,115 @@ func BenchmarkPeakAbs(b *testing.B) {
 		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(len(x)), "ns/sample")
 	})
 }
+
+// gainBound bounds every phase for the worst window (each input at the
+// window's maximum with its coefficient's sign), as computed.
+func TestGainBound(t *testing.T) {
+	for ph := range Coefficients {
+		var w [Taps]float64
+		for k, c := range Coefficients[ph] {
+			// Next's window is newest first; peakAt's is oldest first.
+			w[Taps-1-k] = math.Copysign(1, c)
+		}
+		if got := peakAt(&w); got > gainBound {
+			t.Errorf("phase %d: worst-case window reads %v, above the bound %v", ph, got, gainBound)
+		}
+		if got := peakAt(&w); got < gainBound*(1-1e-6) && (ph == 1 || ph == 2) {
+			t.Errorf("phase %d: worst case %v, bound %v is not tight", ph, got, gainBound)
+		}
+	}
+}
+
+// quietLoud is a programme with long quiet stretches, loud bursts and a
+// few isolated peaks, so the bound check both skips and does not.
+func quietLoud(n int, seed uint64) []float64 {
+	x := make([]float64, n)
+	r := seed
+	for i := range x {
+		r ^= r << 13
+		r ^= r >> 7
+		r ^= r << 17
+		noise := float64(r>>11)/(1<<53) - 0.5
+		level := 0.02
+		if (i/3000)%4 == 1 {
+			level = 0.9
+		}
+		x[i] = level * (math.Sin(2*math.Pi*float64(i)*15000/48000) + noise)
+		if i%7919 == 0 {
+			x[i] = 0.7 * math.Copysign(1, noise)
+		}
+	}
+	return x
+}
+
+// With the bound check skipping most groups, MaxPeakAbs still equals
+// folding PeakAbs exactly, at every block size, and NaN or Inf inputs
+// reach the result as before.
+func TestMaxPeakAbsSkipsExactly(t *testing.T) {
+	x := quietLoud(40000, 7)
+	for _, bad := range []float64{0, math.NaN(), math.Inf(1)} {
+		if bad != 0 {
+			x[30001] = bad
+		}
+		for _, block := range []int{1, 15, 16, 17, 256, 1000, len(x)} {
+			var a, b Interpolator
+			var want, got float64
+			for i := 0; i < len(x); i += block {
+				j := min(i+block, len(x))
+				for _, v := range x[i:j] {
+					want = max(want, a.PeakAbs(v))
+				}
+				got = b.MaxPeakAbs(x[i:j], got)
+				if math.Float64bits(got) != math.Float64bits(want) && !(math.IsNaN(got) && math.IsNaN(want)) {
+					t.Fatalf("bad %v, block %d, after %d: MaxPeakAbs %v, PeakAbs %v", bad, block, j, got, want)
+				}
+			}
+			if a != b {
+				t.Fatalf("bad %v, block %d: histories differ", bad, block)
+			}
+		}
+	}
+}
+
+// PeakAbsMaxAbove is exact above the floor and at or below it elsewhere,
+// for the frame maximum over two channels.
+func TestPeakAbsMaxAbove(t *testing.T) {
+	x := [2][]float64{quietLoud(20000, 3), quietLoud(20000, 5)}
+	for _, floor := range []float64{0, 0.01, 0.3, 0.7, 0.89, 2} {
+		for _, block := range []int{1, 16, 100, 512} {
+			var a, b [2]Interpolator
+			got := make([]float64, len(x[0]))
+			for i := 0; i < len(got); i += block {
+				j := min(i+block, len(got))
+				for ch := range x {
+					b[ch].PeakAbsMaxAbove(x[ch][i:j], got[i:j], floor)
+				}
+			}
+			for i := range got {
+				var want float64
+				for ch := range x {
+					want = max(want, a[ch].PeakAbs(x[ch][i]))
+				}
+				if want > floor && got[i] != want || want <= floor && got[i] > floor {
+					t.Fatalf("floor %v, block %d, frame %d: got %v, exact %v", floor, block, i, got[i], want)
+				}
+			}
+			if a != b {
+				t.Fatalf("floor %v, block %d: histories differ", floor, block)
+			}
+		}
+	}
+}
+
+// BenchmarkMeterProgramme is the meter on material with quiet and loud
+// stretches, where the bound check skips most of the interpolation.
+func BenchmarkMeterProgramme(b *testing.B) {
+	a := quietLoud(1<<16, 9)
+	m := NewMeter(2)
+	pos := 0
+	for b.Loop() {
+		m.Process([][]float64{a[pos : pos+4096], a[pos : pos+4096]})
+		pos = (pos + 4096) % (len(a) - 4096)
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/(2*4096), "ns/sample/ch")
+}
