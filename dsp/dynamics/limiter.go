@@ -352,13 +352,16 @@ func (s *limiterStage) computeGain(buf [][]float64, gain []float64) {
 	}
 	var peak []float64
 	if s.truePeak {
-		// The detector over the whole block first, channel by channel
-		// (the interpolators' block loop is twice as fast as PeakAbs per
-		// sample); per frame it is the same maximum over the channels.
+		// The detector over the whole block first, channel by channel:
+		// the interpolators' block loop is twice as fast as PeakAbs per
+		// sample, and skips stretches that provably stay under the
+		// ceiling. Per frame it is the same maximum over the channels
+		// wherever that is above the ceiling, and at or under the ceiling
+		// (no reduction) wherever the exact one is.
 		peak = s.peak[:len(gain)]
 		clear(peak)
 		for ch, x := range buf {
-			s.interp[ch].PeakAbsMax(x[:len(gain)], peak)
+			s.interp[ch].PeakAbsMaxAbove(x[:len(gain)], peak, ceiling)
 		}
 	}
 	for i := range gain {
