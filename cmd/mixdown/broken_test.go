@@ -73,6 +73,7 @@ func runBroken(t *testing.T, what string, args []string, want string, names ...s
 	t.Helper()
 	var stdout, stderr bytes.Buffer
 	code := run(context.Background(), args, &stdout, &stderr)
+	safety = safetyFlags{} // flags given here must not leak into later tests
 	errText := stderr.String()
 	if code != exitFail {
 		t.Errorf("%s: mixdown %s: exit %d, want %d\n%s", what, strings.Join(args, " "), code, exitFail, errText)
