@@ -2,6 +2,8 @@ package graph
 
 import (
 	"context"
+	"encoding/json"
+	"os"
 	"math"
 	"path/filepath"
 	"testing"
@@ -23,6 +25,18 @@ func TestDemo(t *testing.T) {
 	if diags.HasErrors() {
 		t.Fatal(diags)
 	}
+	var lock struct {
+		Outputs map[string]struct {
+			SHA256 string `json:"sha256"`
+		} `json:"outputs"`
+	}
+	raw, err := os.ReadFile(filepath.Join("..", "examples", "demo", "demo.mix.hcl.lock.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(raw, &lock); err != nil {
+		t.Fatal(err)
+	}
 	dir := t.TempDir()
 	for _, o := range g.Outputs {
 		o.Path = filepath.Join(dir, filepath.Base(o.Path))
@@ -39,6 +53,14 @@ func TestDemo(t *testing.T) {
 		}
 		if len(r.Warnings) > 0 {
 			t.Errorf("%s: warnings %v", r.Address, r.Warnings)
+		}
+		// The committed render lock pins the demo's bytes: any change to
+		// what a render produces shows here. When a change is meant,
+		// re-render the demo (go run ./cmd/mixdown render
+		// examples/demo/demo.mix.hcl) and commit the new lock.
+		name := r.Address[len("output."):]
+		if want := lock.Outputs[name].SHA256; r.SHA256 != want {
+			t.Errorf("%s: sha256 %s, but the committed lock says %s", r.Address, r.SHA256, want)
 		}
 	}
 }
