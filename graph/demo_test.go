@@ -3,8 +3,8 @@ package graph
 import (
 	"context"
 	"encoding/json"
-	"os"
 	"math"
+	"os"
 	"path/filepath"
 	"testing"
 
