@@ -101,7 +101,7 @@ const (
 	// load, counted from the variables and locals they use and the
 	// output of format and join. Without it, a few lines that each
 	// double the last (a = "${local.b}${local.b}") build gigabytes.
-	MaxEvalBytes = 16 << 20
+	MaxEvalBytes = 64 << 20
 )
 
 // readSource reads a mix file or var file, refusing one larger than
@@ -357,26 +357,22 @@ func (b *evalBudget) spend(n int64) bool {
 }
 
 // charge takes from the budget what evaluating expr may build out of the
-// variables and locals it uses: their sizes, once per use.
+// variables and locals it uses: the size of each value it refers to
+// (local.paths["vocals"] is one string, not the whole map), once per use.
 func (s *scope) charge(expr hcl.Expression) hcl.Diagnostics {
 	if s.budget == nil {
 		return nil
 	}
 	var need int64
 	for _, tr := range expr.Variables() {
-		root := tr.RootName()
-		if root != "var" && root != "local" || len(tr) < 2 {
+		if root := tr.RootName(); root != "var" && root != "local" {
 			continue
 		}
-		attr, ok := tr[1].(hcl.TraverseAttr)
-		if !ok {
-			continue
+		v, diags := tr.TraverseAbs(s.ctx)
+		if diags.HasErrors() {
+			continue // the evaluation reports it
 		}
-		obj := s.ctx.Variables[root]
-		if !obj.Type().IsObjectType() || !obj.Type().HasAttribute(attr.Name) {
-			continue
-		}
-		need += valueSize(obj.GetAttr(attr.Name), s.budget.left-need+1)
+		need += valueSize(v, s.budget.left-need+1)
 		if need > s.budget.left {
 			break
 		}

@@ -25,7 +25,7 @@ func hostile() []struct{ name, src, want string } {
 		}
 		return b.String()
 	}
-	big := rep("y", 64<<10)
+	big := rep("y", 200<<10)
 	return []struct{ name, src, want string }{
 		{"nested brackets", "locals { x = " + rep("[", 100000) + "1" + rep("]", 100000) + " }", "Nesting too deep"},
 		{"nested parentheses", "locals { x = " + rep("(", 100000) + "1" + rep(")", 100000) + " }", "Nesting too deep"},
@@ -109,6 +109,20 @@ func TestWithinLimits(t *testing.T) {
 		fmt.Fprintf(&locals, " a%d = local.a%d\n", i, i+1)
 	}
 	fmt.Fprintf(&locals, " a%d = 1\n", MaxLocals-1)
+	// A big session: every track looks itself up in two tables.
+	var session strings.Builder
+	session.WriteString("locals {\n  paths = {\n")
+	for i := range DefaultMaxTracks {
+		fmt.Fprintf(&session, "    t%d = \"stems/%03d-%s.wav\"\n", i, i, rep("x", 40))
+	}
+	session.WriteString("  }\n  levels = {\n")
+	for i := range DefaultMaxTracks {
+		fmt.Fprintf(&session, "    t%d = %d\n", i, -i%24)
+	}
+	session.WriteString("  }\n}\n")
+	for i := range DefaultMaxTracks {
+		fmt.Fprintf(&session, "track \"t%d\" {\n  source = local.paths[\"t%d\"]\n  gain = lookup(local.levels, \"t%d\", 0)\n  pan = lookup(local.levels, \"t%d\", 0) / 24\n}\n", i, i, i, i)
+	}
 	cases := []struct{ name, src string }{
 		{"brackets", "locals { x = " + rep("[", MaxNesting-2) + "1" + rep("]", MaxNesting-2) + " }"},
 		{"additions", "mix { tempo = 1" + rep("+1", MaxNesting-2) + " }"},
@@ -121,6 +135,7 @@ func TestWithinLimits(t *testing.T) {
 		{"heredoc", "locals {\n x = <<EOT\n" + rep("a line of text\n", 400) + "EOT\n}"},
 		{"percent signs", `locals { x = "100% of 50% is 50%" }`},
 		{"block named like for", "locals {\n for = 1\n}"},
+		{"big session with lookup tables", session.String()},
 	}
 	for _, c := range cases {
 		start := time.Now()
