@@ -235,3 +235,27 @@ func summaries(diags hcl.Diagnostics) []string {
 	}
 	return out
 }
+
+// TestLimitsOnRewrittenFiles: in a file with one-line blocks (rewritten
+// before parsing), limit diagnostics still point at the file as written.
+func TestLimitsOnRewrittenFiles(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("track \"a\" { source = \"a.wav\", gain = 1 }\nlocals {\n")
+	for i := range MaxLocals + 1 {
+		fmt.Fprintf(&b, "  l%d = %d\n", i, i)
+	}
+	b.WriteString("}\n")
+	_, diags := NewParser().LoadMixSource("r.mix.hcl", []byte(b.String()), Options{})
+	if len(diags) != 1 || diags[0].Summary != "Too many local values" || diags[0].Subject.Start.Line != 3+MaxLocals {
+		t.Fatalf("diagnostics %v, want Too many local values on line %d", diags, 3+MaxLocals)
+	}
+	b.Reset()
+	b.WriteString("bus \"x\" { gain = 1, pan = 0 }\n")
+	for i := range 3 {
+		fmt.Fprintf(&b, "track \"t%d\" { source = \"a.wav\", gain = -1 }\n", i)
+	}
+	_, diags = NewParser().LoadMixSource("r.mix.hcl", []byte(b.String()), Options{Limits: Limits{MaxTracks: 2}})
+	if len(diags) != 1 || diags[0].Summary != "Too many tracks" || diags[0].Subject.Start.Line != 4 || diags[0].Subject.Start.Column != 7 {
+		t.Fatalf("diagnostics %v, want Too many tracks at 4:7", diags)
+	}
+}

@@ -146,12 +146,12 @@ func (p *Parser) load(filename string, f *hcl.File, diags hcl.Diagnostics, opts 
 	if len(localAttrs) > MaxLocals {
 		// Resolving locals costs time quadratic in their number.
 		rng := localAttrs[MaxLocals].NameRange
-		return m, append(diags, &hcl.Diagnostic{
+		return p.finish(m, append(diags, &hcl.Diagnostic{
 			Severity: hcl.DiagError,
 			Summary:  "Too many local values",
 			Detail:   fmt.Sprintf("This mix defines %d local values; the most allowed is %d.", len(localAttrs), MaxLocals),
 			Subject:  &rng,
-		})
+		}))
 	}
 	_, d := evalLocals(uniqueLocals, s)
 	diags = append(diags, d...)
@@ -208,8 +208,12 @@ func (p *Parser) load(filename string, f *hcl.File, diags hcl.Diagnostics, opts 
 	} else {
 		diags = append(diags, checkMix(m)...)
 	}
-	// Diagnostics from the rewritten file point back at the file as
-	// written; so do the model's ranges, for later stages' diagnostics.
+	return p.finish(m, diags)
+}
+
+// finish points diagnostics from the rewritten file back at the file as
+// written, and so the model's ranges, for later stages' diagnostics.
+func (p *Parser) finish(m *Mix, diags hcl.Diagnostics) (*Mix, hcl.Diagnostics) {
 	var fromFile hcl.Diagnostics
 	for _, d := range diags {
 		if d.Subject != nil && p.maps[d.Subject.Filename] != nil {
