@@ -46,8 +46,9 @@ var fileSchema = &hcl.BodySchema{
 }
 
 // LoadMix reads, decodes and checks the mix file at filename. The Mix is
-// nil only when the file could not be read at all; otherwise it holds
-// everything that decoded, alongside the diagnostics for what did not.
+// nil only when the file could not be read or parsed at all (or was
+// refused unparsed, see checkSource); otherwise it holds everything that
+// decoded, alongside the diagnostics for what did not.
 func (p *Parser) LoadMix(filename string, opts Options) (*Mix, hcl.Diagnostics) {
 	src, diags, err := readSource(filename)
 	if err != nil {
