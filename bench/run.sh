@@ -4,9 +4,10 @@
 #
 # NOT run in CI (it needs fluidsynth, SoX and ffmpeg, and takes minutes).
 #
-#     bash bench/run.sh                # 3 timed runs per contender (~8 min on 2 cores)
-#     RUNS=5 bash bench/run.sh         # more runs
-#     LONG=0 bash bench/run.sh         # skip the 2x-length memory check (~4 min)
+#     bash bench/run.sh                # 5 timed runs per contender (~10 min on 2 cores)
+#     RUNS=3 bash bench/run.sh         # fewer runs (~7 min)
+#     LONG=0 bash bench/run.sh         # skip the 2x-length memory check (~2.5 min less)
+# The first run also renders the stems (~30 s).
 #
 # Needs (Debian 12):
 #   apt-get update
@@ -39,16 +40,19 @@
 # Measured with GNU time: wall (%e), CPU = user + sys (%U + %S, children
 # included) and peak RSS (%M). For a pipeline of processes %M is the largest
 # single process (SoX's 11 processes together hold about 11 times that).
-# The table shows the median wall and CPU over RUNS runs, the largest RSS, the
-# realtime factor (seconds of song per second of wall time) and mixdown's wall
-# time as a multiple of each contender's. Runs are interleaved (run 1 of
-# every contender, then run 2, ...) so a change in machine load hits all.
+# The table shows the median and the best wall time and the median CPU over
+# RUNS runs, the largest RSS, the realtime factor (seconds of song per second
+# of median wall time) and mixdown's wall time as a multiple of each
+# contender's, median against median and best against best. Runs are
+# interleaved (run 1 of every contender, then run 2, ...) so a change in
+# machine load hits all; on a shared machine the best run is the one least
+# disturbed by other work.
 set -euo pipefail
 export LC_ALL=C
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 WORK=${WORK:-$ROOT/bench/work}
-RUNS=${RUNS:-3}
+RUNS=${RUNS:-5}
 LONG=${LONG:-1}
 SONG=/usr/share/games/openttd/baseset/openmsx/keep_on_rolling.mid
 SONG_MD5=c81d548e718d336f9e4d35375be643bd
@@ -107,12 +111,13 @@ echo "== building mixdown" >&2
 (cd "$ROOT" && go build -o "$WORK/bin/mixdown" ./cmd/mixdown)
 MIXDOWN=$WORK/bin/mixdown
 
-# 3. The mix files. full=1 adds the sends, their buses and a loudness target.
+# 3. The mix files, beside the stems (a mix may only read and write inside its
+# own folder). full=1 adds the sends, their buses and a loudness target.
 gen_mix() { # LEN FULL
 	local len=$1 full=$2 s
 	printf 'mix {\n  sample_rate = %d\n}\n' "$RATE"
 	for s in $STEMS; do
-		printf '\ntrack "t%s" {\n  source = "../s%d/%s.wav"\n  gain   = -2\n' "${s%%_*}" "$len" "$s"
+		printf '\ntrack "t%s" {\n  source = "s%d/%s.wav"\n  gain   = -2\n' "${s%%_*}" "$len" "$s"
 		cat <<-'EOF'
 		  eq {
 		    highpass  { freq = 40 }
@@ -167,12 +172,12 @@ gen_mix() { # LEN FULL
 		# Sample peak, as SoX and ffmpeg limit.
 		printf '\nmaster {\n  limiter {\n    ceiling   = -1\n    true_peak = false\n  }\n}\n'
 	fi
-	printf '\noutput "main" {\n  file      = "../out/%s.wav"\n  bit_depth = 24\n}\n' "$3"
+	printf '\noutput "main" {\n  file      = "out/%s.wav"\n  bit_depth = 24\n}\n' "$3"
 }
-mkdir -p mix out tmp times
+mkdir -p out tmp times
 for len in $LENGTHS; do
-	gen_mix "$len" 0 "mixdown-$len" >"mix/chain-$len.mix.hcl"
-	gen_mix "$len" 1 "mixdown-full-$len" >"mix/full-$len.mix.hcl"
+	gen_mix "$len" 0 "mixdown-$len" >"chain-$len.mix.hcl"
+	gen_mix "$len" 1 "mixdown-full-$len" >"full-$len.mix.hcl"
 done
 
 # 4. The contenders. Each renders s$LEN into out/NAME-LEN.wav.
@@ -208,10 +213,10 @@ run_contender() { # NAME LEN
 			-filter_complex "$graph" -map "[out]" -c:a pcm_s24le "$out"
 		;;
 	mixdown)
-		"$MIXDOWN" render "mix/chain-$len.mix.hcl" >/dev/null
+		"$MIXDOWN" render "chain-$len.mix.hcl" >/dev/null
 		;;
 	mixdown-full)
-		"$MIXDOWN" render "mix/full-$len.mix.hcl" >/dev/null
+		"$MIXDOWN" render "full-$len.mix.hcl" >/dev/null
 		;;
 	esac
 }
@@ -247,20 +252,23 @@ median() { # FILE COLUMN
 	awk -v c="$2" '{print $c}' "$1" | sort -g |
 		awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'
 }
+best() { sort -g -k1,1 "$1" | head -1 | cut -d' ' -f1; }
 rss() { awk 'BEGIN {m = 0} $3 > m {m = $3} END {print m / 1024}' "$1"; } # MB, largest run
 lufs() { "$MIXDOWN" meter "$1" -json | sed -n 's/.*"integrated_lufs": *\([-0-9.]*\).*/\1/p'; }
 
 mixwall=$(median "times/mixdown-$SECS" 1)
+mixbest=$(best "times/mixdown-$SECS")
 echo
 echo "Workload: $(echo "$STEMS" | wc -l) stereo stems x $SECS s, ${RATE} Hz 24-bit; median of $RUNS runs."
 echo
-echo '| contender | wall s | CPU s | peak RSS MB | realtime x | mixdown wall / this | output LUFS |'
-echo '|---|---:|---:|---:|---:|---:|---:|'
+echo '| contender | wall s (median) | wall s (best) | CPU s | peak RSS MB | realtime x | mixdown / this (median) | mixdown / this (best) | output LUFS |'
+echo '|---|---:|---:|---:|---:|---:|---:|---:|---:|'
 for c in $CONTENDERS; do
 	f=times/$c-$SECS
 	w=$(median "$f" 1)
-	printf '| %s | %.2f | %.2f | %.1f | %.0f | %.2f | %s |\n' "$c" "$w" "$(median "$f" 2)" "$(rss "$f")" \
-		"$(calc "$SECS / $w")" "$(calc "$mixwall / $w")" "$(lufs "out/$c-$SECS.wav")"
+	b=$(best "$f")
+	printf '| %s | %.2f | %.2f | %.2f | %.1f | %.0f | %.2f | %.2f | %s |\n' "$c" "$w" "$b" "$(median "$f" 2)" "$(rss "$f")" \
+		"$(calc "$SECS / $w")" "$(calc "$mixwall / $w")" "$(calc "$mixbest / $b")" "$(lufs "out/$c-$SECS.wav")"
 done
 if [ "$LONG" = 1 ]; then
 	echo
@@ -276,8 +284,9 @@ fi
 echo
 echo "Goals: mixdown wall <= 0.25 x SoX and <= 0.1 x ffmpeg; peak RSS < 300 MB, not growing with length."
 for c in sox ffmpeg ffmpeg-1t; do
-	printf 'mixdown / %s = %.2f\n' "$c" "$(calc "$mixwall / $(median "times/$c-$SECS" 1)")"
+	printf 'mixdown / %s: wall %.2f (median), %.2f (best); CPU %.2f\n' "$c" "$(calc "$mixwall / $(median "times/$c-$SECS" 1)")" \
+		"$(calc "$mixbest / $(best "times/$c-$SECS")")" "$(calc "$(median "times/mixdown-$SECS" 2) / $(median "times/$c-$SECS" 2)")"
 done
 echo
-echo "Machine: $(nproc) CPUs ($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)), load average before: $LOAD"
+echo "Machine: $(nproc) CPUs ($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)), load average before: $LOAD, after: $(cut -d" " -f1-3 /proc/loadavg)"
 echo "Tools: $(go version | cut -d' ' -f3-), SoX $(sox --version | sed 's/.*SoX v//'), ffmpeg $(ffmpeg -version | sed -n '1s/ffmpeg version \([^ ]*\).*/\1/p'), mixdown $(cd "$ROOT" && git rev-parse --short HEAD)"
