@@ -81,6 +81,7 @@ var diffFlags struct {
 func init() {
 	register(cmdDiff)
 	cmdDiff.Flags = func(fs *flag.FlagSet) {
+		registerSafetyFlags(fs)
 		diffFlags.vars = varFlags{}
 		diffFlags.markdown, diffFlags.render, diffFlags.plots = false, false, ""
 		diffFlags.vars.register(fs)
@@ -103,7 +104,7 @@ func runDiff(env *Env, args []string) int {
 		fmt.Fprintf(env.Stderr, "mixdown: %s: %s\n", newSrc.arg, err)
 		return exitFail
 	}
-	opts := lang.Options{Vars: diffFlags.vars.args}
+	opts := loadOptions(diffFlags.vars.args)
 	oldSide, ok := loadSide(env, oldSrc, dir, opts)
 	if !ok {
 		return exitFail

@@ -50,6 +50,7 @@ var graphFlags struct {
 func init() {
 	register(cmdGraph)
 	cmdGraph.Flags = func(fs *flag.FlagSet) {
+		registerSafetyFlags(fs)
 		graphFlags.vars = varFlags{}
 		graphFlags.vars.register(fs)
 		graphFlags.format = "dot"

@@ -15,6 +15,8 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+
+	"github.com/mixdown/mixdown/lang"
 )
 
 // Command is one mixdown subcommand.
@@ -87,6 +89,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "usage: mixdown %s\n", c.UsageLine)
 		fs.PrintDefaults()
 	}
+	// Commands that load a mix register the safety flags; the others must
+	// not inherit an earlier in-process run's.
+	safety = safetyFlags{limits: lang.DefaultLimits()}
 	if c.Flags != nil {
 		c.Flags(fs)
 	}

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"math"
@@ -81,6 +83,10 @@ func runRender(env *Env, args []string) int {
 		return exitFail
 	}
 	results, err := graph.Render(env.Ctx, g, opts)
+	if errors.Is(err, context.Canceled) {
+		fmt.Fprintf(env.Stderr, "Render interrupted: no output was written, and earlier outputs are untouched.\n")
+		return exitFail
+	}
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "Error: render failed\n\n%s\n", err)
 		return exitFail

@@ -47,6 +47,7 @@ var showFlags struct {
 func init() {
 	register(cmdShow)
 	cmdShow.Flags = func(fs *flag.FlagSet) {
+		registerSafetyFlags(fs)
 		showFlags.vars = varFlags{}
 		showFlags.textconv = false
 		showFlags.vars.register(fs)
@@ -61,7 +62,7 @@ func runShow(env *Env, args []string) int {
 		return exitUsage
 	}
 	p := lang.NewParser()
-	m, diags := p.LoadMix(file, lang.Options{Vars: showFlags.vars.args})
+	m, diags := p.LoadMix(file, loadOptions(showFlags.vars.args))
 	if m == nil || diags.HasErrors() {
 		if showFlags.textconv {
 			return showText(env, file, diags)
