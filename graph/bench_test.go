@@ -7,7 +7,9 @@ import (
 	"io"
 	"math"
 	"math/rand/v2"
+	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -26,7 +28,9 @@ import (
 //
 // Metrics: ns/sample/ch is the wall time per sample of every track channel
 // (benchTracks x 2 per frame); x-realtime is seconds of song rendered per
-// second of wall time.
+// second of wall time; cpu-ms/op is the process's CPU time (user + system,
+// all threads; Linux only) per render, which other work on a shared machine
+// disturbs less than the wall time.
 const (
 	benchTracks  = 10
 	benchSeconds = 20
@@ -136,13 +140,40 @@ bus "echo" {
 	return sb.String()
 }
 
-// reportRate reports ns/sample/ch and x-realtime for a loop that rendered
+// reportRate reports ns/sample/ch, x-realtime and, given the CPU time at
+// the start of the loop (cpuSeconds), cpu-ms/op for a loop that rendered
 // frames frames of benchTracks stereo tracks per iteration.
-func reportRate(b *testing.B, frames int64) {
+func reportRate(b *testing.B, frames int64, cpu0 float64) {
 	b.Helper()
 	perOp := float64(b.Elapsed().Nanoseconds()) / float64(b.N)
 	b.ReportMetric(perOp/float64(frames*benchTracks*2), "ns/sample/ch")
 	b.ReportMetric(float64(frames)/benchRate/(perOp/1e9), "x-realtime")
+	if cpu1 := cpuSeconds(); cpu0 >= 0 && cpu1 >= 0 {
+		b.ReportMetric((cpu1-cpu0)*1000/float64(b.N), "cpu-ms/op")
+	}
+}
+
+// cpuSeconds is the process's user + system CPU time from /proc/self/stat,
+// or -1 where there is none. (syscall.Getrusage would not build on every
+// platform.) The kernel counts in clock ticks, usually 10 ms.
+func cpuSeconds() float64 {
+	stat, err := os.ReadFile("/proc/self/stat")
+	if err != nil {
+		return -1
+	}
+	// The command name (field 2) is in parentheses and may hold spaces;
+	// utime and stime are fields 14 and 15.
+	i := strings.LastIndexByte(string(stat), ')')
+	f := strings.Fields(string(stat[i+1:]))
+	if len(f) < 13 {
+		return -1
+	}
+	ut, err1 := strconv.ParseFloat(f[11], 64)
+	st, err2 := strconv.ParseFloat(f[12], 64)
+	if err1 != nil || err2 != nil {
+		return -1
+	}
+	return (ut + st) / 100 // USER_HZ is 100 on Linux
 }
 
 // BenchmarkRender is a whole render as `mixdown render` does it: sources
@@ -156,12 +187,13 @@ func BenchmarkRender(b *testing.B) {
 		}
 		b.Run(name, func(b *testing.B) {
 			g := mustBuild(b, dir, benchMix(full))
+			cpu0 := cpuSeconds()
 			for b.Loop() {
 				if _, err := Render(context.Background(), g, Options{}); err != nil {
 					b.Fatal(err)
 				}
 			}
-			reportRate(b, g.Frames)
+			reportRate(b, g.Frames, cpu0)
 		})
 	}
 }
