@@ -16,7 +16,8 @@ import (
 //	bell { freq = 400, gain = -3, q = 1.4 }
 //
 // so mixdown accepts commas between the attributes of a block written on one
-// line, and blocks nested on one line (eq { bell { freq = 400 } }).
+// line, and blocks nested on one line (eq { bell { freq = 400 } }), side by
+// side too (eq { highpass { freq = 90 }  bell { freq = 400 } }).
 // Before parsing, expandInline rewrites such blocks into the
 // multi-line form HCL requires: each separating comma becomes a newline
 // (same length), and a newline is inserted after "{" and before "}". Commas
@@ -133,6 +134,12 @@ func expandInline(src []byte, filename string) ([]byte, []int) {
 				inserts = append(inserts, top.open+1, tok.Range.Start.Byte)
 			}
 			if top.kind == frameBlock {
+				// A block nested on its parent's line must end its line
+				// too, or a sibling after it (eq { highpass { ... }
+				// highshelf { ... } }) would share it.
+				if parent := stack[len(stack)-1]; parent != top && parent.kind == frameBlock && !parent.multiline {
+					inserts = append(inserts, tok.Range.End.Byte)
+				}
 				state = stmtStart
 			}
 			continue

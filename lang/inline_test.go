@@ -82,3 +82,23 @@ func FuzzExpandInline(f *testing.F) {
 		}
 	})
 }
+
+// TestInlineSiblingBlocks: two blocks nested side by side on one line
+// decode like the multi-line form, and positions still map back.
+func TestInlineSiblingBlocks(t *testing.T) {
+	src := "track \"a\" {\n" +
+		"  source = \"a.wav\"\n" +
+		"  eq { highpass { freq = 90 }  highshelf { freq = 10000, gain = 99 } }\n" +
+		"}\n"
+	m, diags := NewParser().LoadMixSource(filepath.Join(t.TempDir(), "m.mix.hcl"), []byte(src), Options{})
+	if len(diags) != 1 || diags[0].Summary != "Value out of range" {
+		t.Fatalf("diags = %v, want one Value out of range", diags)
+	}
+	if s := diags[0].Subject; src[s.Start.Byte:s.End.Byte] != "99" || s.Start.Line != 3 {
+		t.Errorf("subject %v covers %q, want \"99\" on line 3", s, src[s.Start.Byte:s.End.Byte])
+	}
+	eq := m.Tracks[0].Effects[0]
+	if len(eq.Bands) != 2 || eq.Bands[0].Kind != "highpass" || eq.Bands[1].Kind != "highshelf" || eq.Bands[0].Num("freq") != 90 {
+		t.Fatalf("bands decoded wrong: %d bands", len(eq.Bands))
+	}
+}
