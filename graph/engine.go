@@ -27,6 +27,8 @@ const silenceThreshold = 1e-5
 type Options struct {
 	BlockSize int // frames per internal block; 0 means DefaultBlockSize
 	Workers   int // goroutines per level; 0 means GOMAXPROCS
+	// Stats, when set, receives what the render did.
+	Stats *Stats
 }
 
 // Engine renders a graph block by block. It owns every buffer the render
@@ -50,6 +52,10 @@ type Engine struct {
 
 	latency int64 // master output latency, frames
 	raw     int64 // raw frames rendered
+
+	stems  []*stem
+	bundle [][]float64 // master then each stem, stereo: the raw block
+	view   [][]float64 // the bundle's part handed out by the last Next
 
 	// Output staging: blocks of the timeline ready to hand out.
 	out     [][]float64 // 2 x blockSize view handed out by Next
@@ -267,6 +273,41 @@ func NewEngine(g *Graph, opts Options) (*Engine, error) {
 	}
 	compensate(e.master)
 	e.latency = e.master.latency
+	masterIn := e.latency
+	for _, p := range e.master.procs {
+		masterIn -= int64(p.Latency())
+	}
+
+	// Stems: outputs that take a track or bus instead of the master. Each
+	// is delayed to line up with the master's raw stream and, with
+	// master_chain, run through its own copy of the master chain and
+	// fader. They ride in the same bundle of channels as the master, so
+	// they are cut, trimmed and tailed exactly as it is: one pass renders
+	// the master and every stem.
+	e.bundle = [][]float64{e.master.out[0], e.master.out[1]}
+	for _, o := range g.Outputs {
+		if o.From == nil {
+			continue
+		}
+		src := keyNode(o.From)
+		st := &stem{src: src}
+		align := e.latency
+		if o.Model.MasterChain {
+			st.node = newNode(o.Address, 2, bs, &Strip{GainDB: g.Master.GainDB, Effects: g.Master.Effects})
+			if err := setup(st.node, g.Master.Effects); err != nil {
+				return nil, err
+			}
+			align = masterIn
+		} else {
+			st.node = newNode(o.Address, 2, bs, &Strip{})
+		}
+		if d := align - src.latency; d > 0 {
+			st.delay = newDelayLine(2, int(d), bs)
+		}
+		e.stems = append(e.stems, st)
+		e.bundle = append(e.bundle, st.node.out[0], st.node.out[1])
+	}
+	e.view = make([][]float64, len(e.bundle))
 
 	// Sources last, so a failure above leaves no file open.
 	for _, n := range e.nodes {
@@ -288,7 +329,7 @@ func NewEngine(g *Graph, opts Options) (*Engine, error) {
 		}
 	}
 
-	e.tail = newTailBuffer(g, bs)
+	e.tail = newTailBuffer(g, bs, len(e.bundle))
 	workers := opts.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
@@ -340,12 +381,14 @@ func (e *Engine) Latency() int64 { return e.latency }
 func (e *Engine) Next(ctx context.Context) ([][]float64, error) {
 	for {
 		if len(e.pending) > 0 && len(e.pending[0]) > 0 {
-			e.out[0], e.out[1] = e.pending[0], e.pending[1]
 			e.pending = nil
+			e.out[0], e.out[1] = e.view[0], e.view[1]
 			return e.out, nil
 		}
 		if blk := e.tail.ready(); blk != nil {
-			return blk, nil
+			copy(e.view, blk)
+			e.out[0], e.out[1] = e.view[0], e.view[1]
+			return e.out, nil
 		}
 		if e.done {
 			return nil, io.EOF
@@ -357,7 +400,7 @@ func (e *Engine) Next(ctx context.Context) ([][]float64, error) {
 		if err := e.renderRaw(n); err != nil {
 			return nil, err
 		}
-		m := e.master.out
+		m := e.bundle
 		// Timeline position of the block's first frame.
 		t0 := e.raw - e.latency
 		e.raw += int64(n)
@@ -380,8 +423,42 @@ func (e *Engine) Next(ctx context.Context) ([][]float64, error) {
 }
 
 func (e *Engine) pendingView(m [][]float64, from, to int) [][]float64 {
-	e.out[0], e.out[1] = m[0][from:to], m[1][from:to]
-	return e.out
+	for ch := range m {
+		e.view[ch] = m[ch][from:to]
+	}
+	return e.view
+}
+
+// StemBlock returns stem i's part (in output order among the stems) of
+// the block the last Next returned: the same frames of the timeline.
+func (e *Engine) StemBlock(i int) [][]float64 { return e.view[2+2*i : 4+2*i] }
+
+// Stats counts what a render did, for tests and reports.
+type Stats struct {
+	RawFrames int64 // frames run through the graph
+}
+
+// Stats reports the engine's work so far.
+func (e *Engine) Stats() Stats { return Stats{RawFrames: e.raw} }
+
+// stem is an output that takes a track or bus instead of the master.
+type stem struct {
+	src   *nodeState
+	delay *delayLine // lines the source up with the master's raw stream
+	node  *nodeState // master-chain copy (or nothing) and fader; writes node.out
+}
+
+func (st *stem) process(n int) {
+	src := st.src.out
+	if st.delay != nil {
+		st.delay.process(src, n)
+		src = st.delay.out
+	}
+	for ch := range st.node.buf {
+		copy(st.node.buf[ch][:n], src[ch][:n])
+	}
+	st.node.processChain(n)
+	placeStereo(st.node.out, st.node.view, st.node.gainL, st.node.gainR, n)
 }
 
 // renderRaw runs one block of n frames through the whole graph.
@@ -423,6 +500,9 @@ func (e *Engine) renderRaw(n int) error {
 			}
 			dst[i] = y
 		}
+	}
+	for _, st := range e.stems {
+		st.process(n)
 	}
 	return nil
 }

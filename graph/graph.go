@@ -97,6 +97,8 @@ type Output struct {
 	Model    *lang.Output
 	Path     string
 	Encoding audiofile.Encoding
+	// From is the track or bus a stem output takes, or nil for the master.
+	From *NodeRef
 }
 
 // tailHoldMS is the silence, beyond the longest gap any effect may leave
@@ -243,12 +245,21 @@ func Build(m *lang.Mix) (*Graph, hcl.Diagnostics) {
 				Subject:  &rng,
 			})
 		}
-		g.Outputs = append(g.Outputs, &Output{
+		out := &Output{
 			Address:  o.Address(),
 			Model:    o,
 			Path:     o.FilePath,
 			Encoding: audiofile.Encoding{BitDepth: o.BitDepth, Float: o.Float},
-		})
+		}
+		if o.From != nil {
+			out.From = &NodeRef{Track: -1, Bus: -1}
+			if o.From.Kind == lang.RefTrack {
+				out.From.Track = sched.trackIndex[o.From.Name]
+			} else {
+				out.From.Bus = sched.busIndex[o.From.Name]
+			}
+		}
+		g.Outputs = append(g.Outputs, out)
 	}
 	if diags.HasErrors() {
 		return nil, diags

@@ -123,3 +123,10 @@ func wavRate(t testing.TB, path string) int {
 	}
 	return info.SampleRate
 }
+
+func writeFile(t testing.TB, path, src string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}

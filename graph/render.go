@@ -52,6 +52,7 @@ func Render(ctx context.Context, g *Graph, opts Options) ([]OutputResult, error)
 	rate := float64(g.SampleRate)
 
 	sinks := make([]*fileSink, 0, len(g.Outputs))
+	stems := 0
 	abort := func() {
 		for _, s := range sinks {
 			s.w.Abort()
@@ -73,7 +74,23 @@ func Render(ctx context.Context, g *Graph, opts Options) ([]OutputResult, error)
 			abort()
 			return nil, fmt.Errorf("%s: %w", o.Address, err)
 		}
-		sinks = append(sinks, &fileSink{o: o, w: w, stage: st})
+		sink := &fileSink{o: o, w: w, stage: st, stem: -1}
+		if o.From != nil {
+			sink.stem = stems
+			stems++
+		}
+		sinks = append(sinks, sink)
+	}
+	// block returns what sink s takes of the master bundle Next just
+	// returned: the master, or its stem.
+	blockFor := func(s *fileSink, master [][]float64) [][]float64 {
+		if s.stem < 0 {
+			return master
+		}
+		return e.StemBlock(s.stem)
+	}
+	for _, s := range sinks {
+		s.stage.reset()
 	}
 
 	var sp *spool
@@ -84,9 +101,18 @@ func Render(ctx context.Context, g *Graph, opts Options) ([]OutputResult, error)
 			return nil, err
 		}
 		defer sp.Close()
+		// The master goes to the spool; stems (which have no target) are
+		// written in the same pass.
 		preMeter := loudness.NewMeter(rate, 2)
 		if err := pump(ctx, e, func(b [][]float64) error {
 			preMeter.Process(b)
+			for _, s := range sinks {
+				if s.stem >= 0 {
+					if err := s.stage.push(blockFor(s, b), s.write); err != nil {
+						return fmt.Errorf("%s: %w", s.o.Address, err)
+					}
+				}
+			}
 			return sp.write(b)
 		}); err != nil {
 			abort()
@@ -97,14 +123,20 @@ func Render(ctx context.Context, g *Graph, opts Options) ([]OutputResult, error)
 			return nil, err
 		}
 		pre = preMeter.Result()
-	} else {
-		// Stream: every sink's stage sees the master as it is rendered.
 		for _, s := range sinks {
-			s.stage.reset()
+			if s.stem >= 0 {
+				if err := s.stage.flush(s.write); err != nil {
+					abort()
+					return nil, fmt.Errorf("%s: %w", s.o.Address, err)
+				}
+			}
 		}
+	} else {
+		// Stream: every sink's stage sees the master, or its stem, as it
+		// is rendered.
 		err := pump(ctx, e, func(b [][]float64) error {
 			for _, s := range sinks {
-				if err := s.stage.push(b, s.write); err != nil {
+				if err := s.stage.push(blockFor(s, b), s.write); err != nil {
 					return fmt.Errorf("%s: %w", s.o.Address, err)
 				}
 			}
@@ -124,6 +156,9 @@ func Render(ctx context.Context, g *Graph, opts Options) ([]OutputResult, error)
 
 	if sp != nil {
 		for _, s := range sinks {
+			if s.stem >= 0 {
+				continue // written during the spool pass
+			}
 			t := s.o.Model.EffectiveTarget(g.Mix)
 			if t != nil {
 				rep, warnings, err := planTarget(ctx, s.stage, sp, t, pre, s.o, block)
@@ -143,6 +178,9 @@ func Render(ctx context.Context, g *Graph, opts Options) ([]OutputResult, error)
 		}
 	}
 
+	if opts.Stats != nil {
+		*opts.Stats = e.Stats()
+	}
 	results := make([]OutputResult, 0, len(sinks))
 	for i, s := range sinks {
 		if err := s.w.Commit(); err != nil {
@@ -202,6 +240,7 @@ type fileSink struct {
 	w        *audiofile.Writer
 	peak     float64
 	frames   int64
+	stem     int // index among the stems, or -1 for the master
 	stage    *stage
 	report   *TargetReport
 	warnings []string

@@ -19,15 +19,17 @@ type tailBuffer struct {
 	view      [][]float64
 }
 
-func newTailBuffer(g *Graph, block int) *tailBuffer {
+// newTailBuffer holds chans channels: the master's two first, which alone
+// decide where the tail ends, then the stems', cut at the same frame.
+func newTailBuffer(g *Graph, block, chans int) *tailBuffer {
 	size := int(g.TailHoldFrames) + 2*block + 1
 	return &tailBuffer{
 		start:    g.Frames,
 		hold:     g.TailHoldFrames,
 		cap:      g.TailCapFrames,
 		lastLoud: g.Frames - 1,
-		buf:      alloc(2, size),
-		view:     make([][]float64, 2),
+		buf:      alloc(chans, size),
+		view:     make([][]float64, chans),
 	}
 }
 
@@ -40,7 +42,9 @@ func (tb *tailBuffer) push(m [][]float64, from, to int, t0 int64) bool {
 			return true
 		}
 		l, r := m[0][i], m[1][i]
-		tb.buf[0][tb.n], tb.buf[1][tb.n] = l, r
+		for ch := range tb.buf {
+			tb.buf[ch][tb.n] = m[ch][i]
+		}
 		tb.n++
 		if l >= silenceThreshold || l <= -silenceThreshold || r >= silenceThreshold || r <= -silenceThreshold {
 			tb.lastLoud = t
@@ -65,6 +69,8 @@ func (tb *tailBuffer) ready() [][]float64 {
 		return nil
 	}
 	tb.handedOut = tb.readyN
-	tb.view[0], tb.view[1] = tb.buf[0][:tb.readyN], tb.buf[1][:tb.readyN]
+	for ch := range tb.buf {
+		tb.view[ch] = tb.buf[ch][:tb.readyN]
+	}
 	return tb.view
 }

@@ -131,6 +131,11 @@ func checkMix(m *Mix) hcl.Diagnostics {
 	if m.Master != nil {
 		checkEffects("master", m.Master.Effects)
 	}
+	for _, o := range m.Outputs {
+		if o.From != nil {
+			checkRef(*o.From)
+		}
+	}
 	return diags
 }
 

@@ -192,11 +192,21 @@ type Output struct {
 	DitherRange hcl.Range
 	// Target overrides the master's target for this output, or is nil.
 	Target *Target
+
+	// From makes the output a stem: the post-fader signal of a track or
+	// bus instead of the master. nil for the master.
+	From *Ref
+	// MasterChain sends a stem through (a copy of) the master chain and
+	// fader, without the target, so stems sum back to the master.
+	MasterChain bool
 }
 
 // EffectiveTarget is the target this output is mastered to: its own, or
 // the master's, or nil.
 func (o *Output) EffectiveTarget(m *Mix) *Target {
+	if o.From != nil {
+		return nil // stems are never mastered to a target
+	}
 	if o.Target != nil {
 		return o.Target
 	}

@@ -13,6 +13,8 @@ var outputBlockSchema = &hcl.BodySchema{
 		{Name: "bit_depth"},
 		{Name: "sample_rate"},
 		{Name: "dither"},
+		{Name: "from"},
+		{Name: "master_chain"},
 	},
 	Blocks: []hcl.BlockHeaderSchema{{Type: "target"}},
 }
@@ -90,9 +92,38 @@ func decodeOutputBlock(block *hcl.Block, s *scope, dir string, mixRate int) (*Ou
 			})
 		}
 	}
+	if attr, ok := content.Attributes["from"]; ok {
+		r, d := ref(attr, RefTrack, RefBus, RefMaster)
+		diags = append(diags, d...)
+		if !d.HasErrors() && r.Kind != RefMaster {
+			o.From = &r
+		}
+	}
+	if attr, ok := content.Attributes["master_chain"]; ok {
+		o.MasterChain, diags = appendBool(diags, s, attr)
+		if o.From == nil {
+			rng := attr.Expr.Range()
+			diags = append(diags, &hcl.Diagnostic{
+				Severity: hcl.DiagError,
+				Summary:  "master_chain without from",
+				Detail:   "master_chain applies to a stem output (one with from = track.NAME or bus.NAME); the master output always has the master chain.",
+				Subject:  &rng,
+			})
+		}
+	}
 	t, d := decodeTargets(content.Blocks, s)
 	o.Target = t
-	return o, append(diags, d...)
+	diags = append(diags, d...)
+	if o.From != nil && t != nil {
+		rng := t.DeclRange
+		diags = append(diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Target on a stem",
+			Detail:   "A stem output (from = ...) is delivered as it sums into the mix, so that stems add back up to the master; a mastering target applies to the master only. Remove the target, or master the stem as its own mix.",
+			Subject:  &rng,
+		})
+	}
+	return o, diags
 }
 
 // decodeBitDepth accepts 16, 24 or 32 (integer PCM) or "float" (32-bit

@@ -291,8 +291,7 @@ func unionKeys[V any](a, b map[string]V) []string {
 // renderCheck renders g into a temporary folder, never touching its real
 // outputs, and compares the result with the mix's lock. It returns
 // exitChanges when they differ or there is no lock.
-func renderCheck(env *Env, file string, g *graph.Graph, opts graph.Options) int {
-	path := lockPath(file)
+func renderCheck(env *Env, file, path string, g *graph.Graph, opts graph.Options) int {
 	was, err := readLock(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		fmt.Fprintf(env.Stdout, "%s: there is no lock (%s), so nothing to check against.\nRun mixdown render %s to write it, and commit it with the outputs.\n",

@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"path"
 	"path/filepath"
+	"strings"
 
 	"github.com/mixdown/mixdown/graph"
 )
@@ -48,6 +50,7 @@ var renderFlags struct {
 	vars      varFlags
 	blockSize int
 	check     bool
+	outSuffix string
 }
 
 func init() {
@@ -59,6 +62,8 @@ func init() {
 		fs.IntVar(&renderFlags.blockSize, "block-size", 0, "internal block size in frames (output does not depend on it; for testing)")
 		renderFlags.check = false
 		fs.BoolVar(&renderFlags.check, "check", false, "render to a temporary folder and compare with FILE.lock.json; exit 3 if they differ")
+		renderFlags.outSuffix = ""
+		fs.StringVar(&renderFlags.outSuffix, "out-suffix", "", "insert `SUFFIX` before the extension of every output file (and the lock's name), for variants: -var instrumental=true -out-suffix=-instrumental")
 	}
 	cmdRender.Run = runRender
 }
@@ -72,9 +77,17 @@ func runRender(env *Env, args []string) int {
 	if g == nil {
 		return exitFail
 	}
+	if err := applyOutSuffix(g, renderFlags.outSuffix); err != nil {
+		fmt.Fprintf(env.Stderr, "Error: %s\n", err)
+		return exitFail
+	}
+	lockFile := lockPath(file)
+	if renderFlags.outSuffix != "" {
+		lockFile = file + renderFlags.outSuffix + ".lock.json"
+	}
 	opts := graph.Options{BlockSize: renderFlags.blockSize}
 	if renderFlags.check {
-		return renderCheck(env, file, g, opts)
+		return renderCheck(env, file, lockFile, g, opts)
 	}
 	// Hash the inputs before rendering: the lock records what was read.
 	lock, err := lockInputs(g)
@@ -111,7 +124,7 @@ func runRender(env *Env, args []string) int {
 		}
 	}
 	lock.addOutputs(g, results)
-	if err := writeLock(lockPath(file), lock); err != nil {
+	if err := writeLock(lockFile, lock); err != nil {
 		fmt.Fprintf(env.Stderr, "Error: the outputs are written, but not the lock: %s\n", err)
 		return exitFail
 	}
@@ -143,4 +156,32 @@ func formatDB(db float64) string {
 		return "-inf"
 	}
 	return fmt.Sprintf("%.2f", db)
+}
+
+// applyOutSuffix inserts suffix before the extension of every output's
+// file: out/song.wav becomes out/song-instrumental.wav. A variant (an
+// instrumental, a TV mix) is the same mix with other variables, written
+// beside the main outputs.
+func applyOutSuffix(g *graph.Graph, suffix string) error {
+	if suffix == "" {
+		return nil
+	}
+	if strings.ContainsAny(suffix, `/\`) || suffix == "." || suffix == ".." {
+		return fmt.Errorf("-out-suffix %q must not contain a path separator", suffix)
+	}
+	sources := map[string]bool{}
+	for _, t := range g.Tracks {
+		sources[t.Model.SourcePath] = true
+	}
+	for _, o := range g.Outputs {
+		ext := filepath.Ext(o.Path)
+		o.Path = strings.TrimSuffix(o.Path, ext) + suffix + ext
+		o.Model.FilePath = o.Path
+		fext := path.Ext(o.Model.File)
+		o.Model.File = strings.TrimSuffix(o.Model.File, fext) + suffix + fext
+		if sources[o.Path] {
+			return fmt.Errorf("with -out-suffix %q, %s would write over a source of the mix", suffix, o.Model.File)
+		}
+	}
+	return nil
 }
