@@ -1,8 +1,12 @@
-// Package audiofile reads and writes WAV files for mixdown.
+// Package audiofile reads WAV and FLAC files and writes WAV files for
+// mixdown.
 //
 // Reading streams planar float64 frames from PCM (8/16/24/32-bit integer)
 // and IEEE float (32/64-bit) data, in plain WAVE_FORMAT_PCM /
-// WAVE_FORMAT_IEEE_FLOAT files and in WAVE_FORMAT_EXTENSIBLE ones. Writing
+// WAVE_FORMAT_IEEE_FLOAT files and in WAVE_FORMAT_EXTENSIBLE ones, and
+// from 8/16/24-bit FLAC. Open, NewReader and ReadInfo tell the formats
+// apart by their first bytes ("RIFF" or "fLaC"), so every caller reads
+// both. Writing
 // produces 8/16/24/32-bit integer or 32/64-bit float files atomically: into a
 // temporary file beside the target that is renamed over it only on Commit.
 //
@@ -13,6 +17,9 @@
 //	read:  x = v / S                      v is the signed sample; 8-bit data is
 //	                                      unsigned and stored as v + 128
 //	write: v = roundHalfEven(x * S), clipped to [-S, S-1]; NaN writes 0
+//
+// FLAC samples are integers too and read by the same rule, so a FLAC and a
+// WAV of the same PCM give identical float64s.
 //
 // So int16 reads as v/32768 in [-1, 32767/32768] and +1.0 writes as 32767.
 // S is a power of two, so v/S and (v/S)*S are exact in float64 for N <= 32:
@@ -50,6 +57,17 @@
 //     file gives "error reading chunk header - EOF", zero channels gives
 //     "PCM Chunk not found in audio file".
 //
+// # FLAC
+//
+// FLAC is decoded by github.com/mewkiz/flac: pure Go (mixdown has no cgo),
+// maintained, and it decodes every FLAC feature encoders use (LPC up to
+// order 32, Rice partitions, all stereo decorrelations, variable block
+// sizes). flac.go wraps it: STREAMINFO and every frame header are checked
+// before samples are trusted, decoding is one frame at a time (memory is
+// bounded by one frame), and a panic inside the decoder becomes an error
+// naming the file. The total length must be declared in STREAMINFO, as
+// every encoder writing a file does: mixdown sizes the timeline up front.
+//
 // The encoder writes a plain 16-byte fmt chunk only (no extensible, no fact
 // chunk for float) and goes through binary.Write once per sample. The
 // benchmarks in bench_test.go compare both paths.
@@ -68,7 +86,7 @@ const (
 	MaxSampleRate = 4_000_000 // Hz; covers ultrasonic and SDR recordings
 )
 
-// Info describes the audio in a WAV file.
+// Info describes the audio in a WAV or FLAC file.
 type Info struct {
 	SampleRate int
 	Channels   int

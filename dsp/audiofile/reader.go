@@ -13,7 +13,7 @@ import (
 // this (or one frame, if a frame is larger) whatever it is asked for.
 const readBufBytes = 256 << 10
 
-// Reader streams planar float64 frames from a WAV file, normalised so that
+// Reader streams planar float64 frames from a WAV or FLAC file, normalised so that
 // integer full scale maps to [-1, 1) (see the package comment for the exact
 // convention). A Reader is not safe for concurrent use.
 type Reader struct {
@@ -30,9 +30,12 @@ type Reader struct {
 	buf         []byte
 	nonFinite   int64
 	closed      bool
+
+	fl *flacState // non-nil for a FLAC stream
 }
 
-// Open opens a WAV file for reading and parses its header.
+// Open opens a WAV or FLAC file for reading and parses its header. The
+// format is told by the first bytes ("RIFF" or "fLaC"), not the name.
 func Open(path string) (*Reader, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -47,11 +50,20 @@ func Open(path string) (*Reader, error) {
 	return r, nil
 }
 
-// NewReader parses the header of the WAV data in rs; name is used in error
-// messages. Close does not close rs.
+// NewReader parses the header of the WAV or FLAC data in rs; name is used
+// in error messages. Close does not close rs.
 func NewReader(rs io.ReadSeeker, name string) (*Reader, error) {
 	if rs == nil {
 		return nil, fmt.Errorf("%s: nil reader", name)
+	}
+	if ok, err := isFLAC(rs); err != nil {
+		return nil, fmt.Errorf("%s: reading the header: %w", name, err)
+	} else if ok {
+		s, info, err := openFLAC(rs, name)
+		if err != nil {
+			return nil, err
+		}
+		return &Reader{name: name, rs: rs, info: info, fl: newFLACState(s, info)}, nil
 	}
 	h, err := parseHeader(rs, name)
 	if err != nil {
@@ -68,14 +80,20 @@ func NewReader(rs io.ReadSeeker, name string) (*Reader, error) {
 	}, nil
 }
 
-// ReadInfo returns the format of the WAV file at path, reading only its
-// headers.
+// ReadInfo returns the format of the WAV or FLAC file at path, reading only
+// its headers.
 func ReadInfo(path string) (Info, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return Info{}, err
 	}
 	defer f.Close()
+	if ok, err := isFLAC(f); err != nil {
+		return Info{}, fmt.Errorf("%s: reading the header: %w", path, err)
+	} else if ok {
+		_, info, err := openFLAC(f, path)
+		return info, err
+	}
 	h, err := parseHeader(f, path)
 	if err != nil {
 		return Info{}, err
@@ -123,6 +141,9 @@ func (r *Reader) Read(dst [][]float64) (int, error) {
 	}
 	if int64(want) > remain {
 		want = int(remain)
+	}
+	if r.fl != nil {
+		return r.readFLAC(dst, want)
 	}
 	if r.seekPending {
 		if _, err := r.rs.Seek(r.dataOff+r.pos*int64(r.frameBytes), io.SeekStart); err != nil {
@@ -176,6 +197,7 @@ func (r *Reader) Close() error {
 	}
 	r.closed = true
 	r.buf = nil
+	r.fl = nil
 	if r.closer != nil {
 		return r.closer.Close()
 	}
