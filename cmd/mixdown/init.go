@@ -47,8 +47,9 @@ out/NAME.wav at 24 bits.
 
 The mix is written to NAME.mix.hcl in the current directory, or to FILE
 with -o, with sources relative to it. NAME is the stems folder's name made
-into a name; when that folder has a generic name (stems, audio, tracks,
-...) or is the current directory, the name of the folder that holds it.
+into a name, or the name of the folder that holds it when the stems
+folder has a generic name (stems, audio, tracks, ...) and is not the
+current directory.
 With -o, NAME is FILE's name without .mix.hcl.
 
 A mix may only read files inside the folder that holds it, so STEMS_DIR

@@ -1,6 +1,11 @@
 package main
 
 import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/mixdown/mixdown/dsp/audiofile"
@@ -91,5 +96,49 @@ func TestInitMixName(t *testing.T) {
 		if got := initMixName(c.dir, c.cwd); got != c.want {
 			t.Errorf("initMixName(%q, %q) = %q, want %q", c.dir, c.cwd, got, c.want)
 		}
+	}
+}
+
+// TestInitFLAC starts a mix from FLAC stems (and a WAV) and checks that it
+// validates.
+func TestInitFLAC(t *testing.T) {
+	src, err := filepath.Abs("../../dsp/audiofile/testdata/flac")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(t.TempDir(), "song")
+	if err := os.MkdirAll(filepath.Join(dir, "stems"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{"s16-mono.flac", "s24-stereo.flac"} {
+		b, err := os.ReadFile(filepath.Join(src, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "stems", strings.ToUpper(f)), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Chdir(dir)
+	var out, errs bytes.Buffer
+	if code := run(context.Background(), []string{"init", "stems"}, &out, &errs); code != exitOK {
+		t.Fatalf("init: exit %d\n%s", code, errs.String())
+	}
+	mix, err := os.ReadFile("song.mix.hcl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		`track "s16-mono" {`, `source = "stems/S16-MONO.FLAC"`, "# mono, 16-bit, 48000 Hz,",
+		`track "s24-stereo" {`, "# stereo, 24-bit, 48000 Hz,", "sample_rate = 48000",
+	} {
+		if !strings.Contains(string(mix), want) {
+			t.Errorf("the mix lacks %q:\n%s", want, mix)
+		}
+	}
+	out.Reset()
+	errs.Reset()
+	if code := run(context.Background(), []string{"validate", "song.mix.hcl"}, &out, &errs); code != exitOK {
+		t.Fatalf("validate: exit %d\n%s", code, errs.String())
 	}
 }
