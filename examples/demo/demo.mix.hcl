@@ -27,7 +27,7 @@ locals {
 # Rhythm section: centred, straight to its bus.
 
 track "drums" {
-  source = "stems/drums.wav" # stereo: the kit is panned per drum
+  source = "stems/drums.flac" # stereo: the kit is panned per drum
   gain   = 1                 # the compressor lifts the groove under the opening fill
   output = bus.rhythm
 
@@ -51,7 +51,7 @@ track "drums" {
 }
 
 track "bass" {
-  source = "stems/bass.wav"
+  source = "stems/bass.flac"
   gain   = 1
   output = bus.rhythm
 
@@ -72,7 +72,7 @@ track "bass" {
 # Horn section: its own bus, so one fader and one send move the whole section.
 
 track "saxes" {
-  source = "stems/saxes.wav" # alto and tenor in octaves
+  source = "stems/saxes.flac" # alto and tenor in octaves
   gain   = -1
   pan    = -0.4 # opposite the guitar, which plays the same line
   output = bus.horns
@@ -85,7 +85,7 @@ track "saxes" {
 }
 
 track "trumpet" {
-  source = "stems/trumpet.wav"
+  source = "stems/trumpet.flac"
   gain   = var.lead_level
   pan    = 0.25
   output = bus.horns
@@ -103,7 +103,7 @@ track "trumpet" {
 }
 
 track "trombone" {
-  source = "stems/trombone.wav" # plays the riff, then fills its gaps
+  source = "stems/trombone.flac" # plays the riff, then fills its gaps
   gain   = -1.5
   pan    = -0.15
   output = bus.horns
@@ -116,7 +116,7 @@ track "trombone" {
 }
 
 track "guitar" {
-  source = "stems/guitar.wav" # distorted, doubles the riff: tucked under the horns
+  source = "stems/guitar.flac" # distorted, doubles the riff: tucked under the horns
   gain   = -3
   pan    = 0.6
   mute   = !var.guitar
