@@ -23,6 +23,11 @@ type Effect struct {
 	// kind, from 0) when the kind appears more than once unnamed.
 	ID        string
 	DeclRange hcl.Range
+	// Chain names the chain the effect came from through a use block
+	// ("" for an effect written in its strip); Use is that use's address
+	// part (its name, else the chain's) and ChainID the effect's ID within
+	// the chain, so that ID is Use + "." + ChainID ("vocal.compressor").
+	Chain, Use, ChainID string
 	// Values holds every attribute of the kind in schema order, set or
 	// defaulted. Optional attributes that were not set are absent.
 	Values []*Value
@@ -105,6 +110,10 @@ type Value struct {
 	Ref  Ref
 	Path string // a path attribute resolved against the mix folder
 	Set  bool   // written in the file; otherwise the default
+	// FromParam says the value depends on a chain parameter (param.NAME),
+	// so it may differ between the uses of a chain; the others are the
+	// same in every use.
+	FromParam bool
 	// Range is the attribute's expression when Set, else the block.
 	Range hcl.Range
 }
@@ -289,9 +298,11 @@ func decodeValues(block *hcl.Block, attrs hcl.Attributes, specs []AttrSpec, s *s
 			out = append(out, defaultValue(a, block.DefRange))
 			continue
 		}
-		v, d := decodeValue(attr, a, s)
+		fromParam := s.params != nil && usesParam(attr.Expr)
+		v, d := decodeValue(s.substParam(attr), a, s)
 		diags = append(diags, d...)
 		if v != nil {
+			v.FromParam = fromParam
 			out = append(out, v)
 		} else if !a.Optional {
 			out = append(out, defaultValue(a, block.DefRange))

@@ -29,6 +29,14 @@ type scope struct {
 
 	root   string      // the project folder, resolved; "" when paths may leave it
 	budget *evalBudget // what expressions may still build (limits.go)
+
+	chains     map[string]*chainDef // the mix's chains, for uses (chain.go)
+	chainNames []string             // sorted
+	// params holds the values of a chain's parameters while one of its
+	// uses is decoded (nil outside a chain), and paramNames their names,
+	// sorted.
+	params     map[string]*paramArg
+	paramNames []string
 }
 
 func newScope() *scope {
@@ -90,6 +98,12 @@ func (s *scope) checkRefs(expr hcl.Expression) hcl.Diagnostics {
 	var diags hcl.Diagnostics
 	for _, tr := range expr.Variables() {
 		root := tr.RootName()
+		if root == "param" {
+			if d := s.checkParamRef(tr); d != nil {
+				diags = append(diags, d)
+			}
+			continue
+		}
 		if root != "var" && root != "local" || len(tr) < 2 {
 			continue
 		}

@@ -6,7 +6,7 @@ var masterBlockSchema = &hcl.BodySchema{
 	Attributes: []hcl.AttributeSchema{
 		{Name: "gain"},
 	},
-	Blocks: append(effectBlocks(), hcl.BlockHeaderSchema{Type: "target"}),
+	Blocks: append(effectBlocks(), hcl.BlockHeaderSchema{Type: "target"}, useBlock),
 }
 
 func decodeMasterBlock(block *hcl.Block, s *scope) (*Master, hcl.Diagnostics) {

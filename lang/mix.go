@@ -26,6 +26,10 @@ type Mix struct {
 	// name order.
 	Variables []*Variable
 
+	// Chains holds the shared chains, in source order. Their uses are
+	// already expanded into the strips' Effects.
+	Chains []*Chain
+
 	Tracks  []*Track // in source order
 	Buses   []*Bus   // in source order
 	Master  *Master

@@ -42,6 +42,7 @@ var fileSchema = &hcl.BodySchema{
 		{Type: "bus", LabelNames: []string{"name"}},
 		{Type: "master"},
 		{Type: "output", LabelNames: []string{"name"}},
+		{Type: "chain", LabelNames: []string{"name"}},
 	},
 }
 
@@ -172,6 +173,7 @@ func (p *Parser) load(filename string, f *hcl.File, diags hcl.Diagnostics, opts 
 		diags = append(diags, decodeMixBlock(block, s, m)...)
 	}
 	s.tempo = m.Tempo
+	diags = append(diags, decodeChains(content.Blocks, s, m)...)
 	for _, block := range content.Blocks {
 		switch block.Type {
 		case "track":
@@ -200,6 +202,7 @@ func (p *Parser) load(filename string, f *hcl.File, diags hcl.Diagnostics, opts 
 	if m.Master == nil {
 		m.Master = &Master{}
 	}
+	recordUses(m)
 
 	// Stage 3: names and references, now that every name is known;
 	// skipped when the counts are past their limits, as its cost grows
@@ -223,7 +226,26 @@ func (p *Parser) finish(m *Mix, diags hcl.Diagnostics) (*Mix, hcl.Diagnostics) {
 	}
 	fixDiagnostics(fromFile, p.maps)
 	fixModelRanges(m, p.maps)
-	return m, dropQuiet(diags)
+	return m, dropRepeats(dropQuiet(diags))
+}
+
+// dropRepeats removes a diagnostic identical to an earlier one: a chain's
+// effects are decoded once per use, and a mistake in the chain itself
+// would otherwise be reported again for every use.
+func dropRepeats(diags hcl.Diagnostics) hcl.Diagnostics {
+	seen := map[string]bool{}
+	out := diags[:0]
+	for _, d := range diags {
+		if d.Subject != nil {
+			key := fmt.Sprintf("%d\x00%s\x00%s\x00%s\x00%d-%d", d.Severity, d.Summary, d.Detail, d.Subject.Filename, d.Subject.Start.Byte, d.Subject.End.Byte)
+			if seen[key] {
+				continue
+			}
+			seen[key] = true
+		}
+		out = append(out, d)
+	}
+	return out
 }
 
 // dropQuiet removes the markers of failures already reported.

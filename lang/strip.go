@@ -1,6 +1,8 @@
 package lang
 
 import (
+	"fmt"
+
 	"github.com/hashicorp/hcl/v2"
 )
 
@@ -18,9 +20,12 @@ var stripAttributes = []hcl.AttributeSchema{
 	{Name: "output"},
 }
 
-// stripBlocks are the blocks a track or bus body takes: sends and every
-// effect kind.
-var stripBlocks = append([]hcl.BlockHeaderSchema{{Type: "send"}}, effectBlocks()...)
+// stripBlocks are the blocks a track or bus body takes: sends, every
+// effect kind and uses of chains.
+var stripBlocks = append([]hcl.BlockHeaderSchema{{Type: "send"}, useBlock}, effectBlocks()...)
+
+// useBlock runs a shared chain in an effect chain (chain.go).
+var useBlock = hcl.BlockHeaderSchema{Type: "use", LabelNames: []string{"chain"}}
 
 func effectBlocks() []hcl.BlockHeaderSchema {
 	var out []hcl.BlockHeaderSchema
@@ -30,11 +35,25 @@ func effectBlocks() []hcl.BlockHeaderSchema {
 	return out
 }
 
-// decodeEffects decodes the effect blocks among blocks, in source order.
+// decodeEffects decodes the effect blocks among blocks, and expands the
+// uses of chains, in source order.
 func decodeEffects(blocks hcl.Blocks, s *scope) ([]*Effect, hcl.Diagnostics) {
 	var diags hcl.Diagnostics
-	var effects []*Effect
+	var effects, own []*Effect
+	var uses []*use
 	for _, b := range blocks {
+		if b.Type == "use" {
+			if len(effects) > MaxEffects {
+				continue // checkCounts reports the chain; expanding costs
+			}
+			u, d := s.expandUse(b)
+			diags = append(diags, d...)
+			if u != nil {
+				uses = append(uses, u)
+				effects = append(effects, u.effects...)
+			}
+			continue
+		}
 		spec := LookupEffect(b.Type)
 		if spec == nil {
 			continue
@@ -42,8 +61,29 @@ func decodeEffects(blocks hcl.Blocks, s *scope) ([]*Effect, hcl.Diagnostics) {
 		e, d := decodeEffectBlock(b, spec, s)
 		diags = append(diags, d...)
 		effects = append(effects, e)
+		own = append(own, e)
 	}
-	return effects, append(diags, assignEffectIDs(effects)...)
+	diags = append(diags, assignEffectIDs(own)...)
+	// A use's part names its effects, as an effect's ID names it.
+	seen := map[string]hcl.Range{}
+	for _, e := range own {
+		seen[e.ID] = e.DeclRange
+	}
+	for _, u := range uses {
+		if prev, dup := seen[u.part]; dup {
+			rng := u.partRange
+			diags = append(diags, &hcl.Diagnostic{
+				Severity: hcl.DiagError,
+				Summary:  "Duplicate effect name",
+				Detail: fmt.Sprintf("Another effect or use in this chain is already called %q (at %s). Give the use a unique name: use %q { name = \"...\" }.",
+					u.part, pos(prev), u.part),
+				Subject: &rng,
+			})
+			continue
+		}
+		seen[u.part] = u.partRange
+	}
+	return effects, diags
 }
 
 // decodeStrip reads the controls tracks and buses share from content.
