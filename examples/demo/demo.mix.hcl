@@ -28,7 +28,7 @@ locals {
 
 track "drums" {
   source = "stems/drums.flac" # stereo: the kit is panned per drum
-  gain   = 1                 # the compressor lifts the groove under the opening fill
+  gain   = 1                  # the compressor lifts the groove under the opening fill
   output = bus.rhythm
 
   eq {
@@ -132,6 +132,43 @@ track "guitar" {
   send {
     to    = bus.verb
     level = local.verb_send - 4
+  }
+}
+
+# Keys: stereo in the soundfont, so they stay stereo, under the horns on the music bus.
+
+track "piano" {
+  source = "stems/piano.flac" # comps the changes with the horns, from 2.31 s
+  gain   = -6                 # about 3 LU under the trumpet: accompaniment
+  output = bus.music
+
+  eq {
+    highpass { freq = 100 }
+    bell { freq = 350, gain = -2, q = 1 }      # mud, where the bass and trombone sit
+    bell { freq = 2500, gain = -1.5, q = 1.2 } # out of the trumpet's way
+  }
+  compressor { threshold = -26, ratio = 2.5, attack = 10, release = 120, makeup = 1 }
+
+  send {
+    to    = bus.verb
+    level = local.verb_send - 2
+  }
+}
+
+track "pad" {
+  source = "stems/pad.flac" # polysynth chords under the whole excerpt: a bed, not a part
+  gain   = -10
+  output = bus.music
+
+  eq {
+    highpass { freq = 180, slope = 24 } # leave the low end to the bass
+    lowpass { freq = 7000 }
+  }
+  compressor { threshold = -30, ratio = 2, attack = 40, release = 250 }
+
+  send {
+    to    = bus.verb
+    level = local.verb_send
   }
 }
 

@@ -1,5 +1,5 @@
 #!/bin/sh
-# make-stems.sh: rebuild examples/demo/stems/*.wav from the MIDI song "Keep on Rolling"
+# make-stems.sh: rebuild examples/demo/stems/*.flac from the MIDI song "Keep on Rolling"
 # (OpenMSX, GPL-2.0) with fluidsynth and the FluidR3_GM soundfont. See ATTRIBUTION.md.
 #
 # Not run in CI: the committed stems are the source of truth for tests and the demo.
@@ -7,8 +7,8 @@
 #
 # Needs (Debian 12):
 #   apt-get update
-#   apt-get install -y fluidsynth fluid-soundfont-gm python3-mido openttd-openmsx sox
-# Tested with FluidSynth 2.3.1, SoX 14.4.2, mido 1.2.10, openttd-openmsx 0.4.2.
+#   apt-get install -y fluidsynth fluid-soundfont-gm python3-mido openttd-openmsx sox flac
+# Tested with FluidSynth 2.3.1, SoX 14.4.2, flac 1.4.2, mido 1.2.10, openttd-openmsx 0.4.2.
 #
 # Usage: sh examples/demo/make-stems.sh [OUTDIR]   (default: stems/ beside this script)
 #
@@ -27,6 +27,8 @@
 #   5. Fold to mono where the instrument is mono (see MONO below) and convert to 16-bit
 #      44100 Hz WAV with sox: TPDF dither, but with -a so digital silence (where the
 #      instrument rests) stays exactly zero; -R seeds the dither so the output is repeatable.
+#   6. Compress losslessly to FLAC with flac --best (about a third of the WAV size), without
+#      padding or tags beyond the encoder's vendor string.
 #
 # The output is deterministic: running the script twice gives byte-identical files.
 set -eu
@@ -43,17 +45,17 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 OUT=${1:-$HERE/stems}
 
 # Stems: name and the MIDI channels (0-based) that sound in it.
-# The song's piano (ch 4, 5) and pad (ch 6) are left out on purpose: with FluidR3 they are
-# genuinely stereo (stereo samples, L/R correlation near 0), and 6 stems with three stereo
-# ones would not fit the size budget for the demo (see ATTRIBUTION.md / STEMS.md).
-STEMS="drums:9 bass:8 guitar:7 saxes:0,1 trumpet:3 trombone:2"
+# The piano (ch 4, 5) and the pad (ch 6) stay stereo: with FluidR3 they are genuinely stereo
+# (stereo samples, L/R correlation near 0). As WAV they did not fit the demo's size budget;
+# as FLAC all eight stems do (see STEMS.md).
+STEMS="drums:9 bass:8 guitar:7 saxes:0,1 trumpet:3 trombone:2 piano:4,5 pad:6"
 # Stems stored mono. bass, guitar, trumpet and trombone render with L == R exactly (mono
 # samples, no CC10 pan in the song). FluidR3's saxophones are stereo samples, but their side
 # signal is 18 dB below mid (correlation 0.97): a sax is a point source, so mono.
 # drums stay stereo: the kit is panned per drum in the soundfont.
 MONO="bass guitar saxes trumpet trombone"
 
-for tool in fluidsynth sox "$PY"; do
+for tool in fluidsynth sox flac "$PY"; do
 	command -v "$tool" >/dev/null || { echo "missing $tool (see the apt-get line above)" >&2; exit 1; }
 done
 [ -f "$SF2" ] || { echo "missing $SF2 (apt-get install fluid-soundfont-gm)" >&2; exit 1; }
@@ -97,14 +99,15 @@ for spec in $STEMS; do
 	# Step 3: dry render, 32-bit float stereo.
 	fluidsynth -n -i -q -R 0 -C 0 -g "$GAIN" -r "$RATE" -O float -T wav \
 		-F "$WORK/$name.wav" "$SF2" "$WORK/$name.mid" >/dev/null 2>&1
-	# Step 4 and 5: cut, fold, convert.
+	# Steps 4 and 5: cut, fold, convert; step 6: FLAC.
 	case " $MONO " in
 	*" $name "*) fold="remix -m 1v0.5,2v0.5" ;; # (L+R)/2; equals L exactly when L == R
 	*) fold="" ;;
 	esac
 	# shellcheck disable=SC2086 # $fold is deliberately split into sox effect arguments
-	sox -R -V1 "$WORK/$name.wav" -b 16 -e signed-integer "$OUT/$name.wav" \
+	sox -R -V1 "$WORK/$name.wav" -b 16 -e signed-integer "$WORK/$name-cut.wav" \
 		trim "${START}s" "${LEN}s" $fold dither -a
-	printf '%-9s %s ch, %s samples\n' "$name" "$(soxi -c "$OUT/$name.wav" 2>/dev/null)" \
-		"$(soxi -s "$OUT/$name.wav" 2>/dev/null)"
+	flac --best --no-padding --silent --force -o "$OUT/$name.flac" "$WORK/$name-cut.wav"
+	printf '%-9s %s ch, %s samples\n' "$name" "$(soxi -c "$OUT/$name.flac" 2>/dev/null)" \
+		"$(soxi -s "$OUT/$name.flac" 2>/dev/null)"
 done
