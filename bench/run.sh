@@ -109,6 +109,7 @@ fi
 # 2. mixdown, built from this tree.
 echo "== building mixdown" >&2
 (cd "$ROOT" && go build -o "$WORK/bin/mixdown" ./cmd/mixdown)
+REV=$(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo unknown)
 MIXDOWN=$WORK/bin/mixdown
 
 # 3. The mix files, beside the stems (a mix may only read and write inside its
@@ -289,4 +290,4 @@ for c in sox ffmpeg ffmpeg-1t; do
 done
 echo
 echo "Machine: $(nproc) CPUs ($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)), load average before: $LOAD, after: $(cut -d" " -f1-3 /proc/loadavg)"
-echo "Tools: $(go version | cut -d' ' -f3-), SoX $(sox --version | sed 's/.*SoX v//'), ffmpeg $(ffmpeg -version | sed -n '1s/ffmpeg version \([^ ]*\).*/\1/p'), mixdown $(cd "$ROOT" && git rev-parse --short HEAD)"
+echo "Tools: $(go version | cut -d' ' -f3-), SoX $(sox --version | sed 's/.*SoX v//'), ffmpeg $(ffmpeg -version | sed -n '1s/ffmpeg version \([^ ]*\).*/\1/p'), mixdown $REV (built at the start)"
