@@ -63,7 +63,7 @@ var effectSpecs = []*EffectSpec{
 		Doc:  "Algorithmic reverb (a 16-line feedback delay network after Jot), or, with `ir`, convolution with an impulse response.",
 		Attrs: append(numbers(reverb.ParamTable),
 			AttrSpec{Name: "ir", Type: TypeText, Path: true, Optional: true,
-				Doc: "An impulse-response WAV (mono or stereo, at the mix rate), relative to the mix file. With `ir`, only `mix` applies."},
+				Doc: "An impulse response: a WAV or FLAC file, mono or stereo, at the mix's sample rate, relative to the mix file. With `ir`, only `mix` applies."},
 		),
 		check: checkReverb,
 	},
