@@ -17,7 +17,7 @@ var cmdMeter = &Command{
 	UsageLine: "meter FILE.wav [-json]",
 	Short:     "measure a file's loudness and peaks (EBU R 128)",
 	Long: `
-Meter measures a WAV file as ITU-R BS.1770-4 and EBU R 128 define it:
+Meter measures a WAV or FLAC file as ITU-R BS.1770-4 and EBU R 128 define it:
 integrated loudness (gated), loudness range (EBU Tech 3342), true peak (4x
 oversampled, BS.1770-4 Annex 2), sample peak, and the maxima of momentary
 (400 ms) and short-term (3 s) loudness.
