@@ -38,6 +38,9 @@ type Chain struct {
 	NameRange hcl.Range
 	DeclRange hcl.Range
 	Params    []*ChainParam // in source order
+	// EffectIDs lists the chain's effects, by their ID within the chain,
+	// in order.
+	EffectIDs []string
 	// Uses lists the address of every strip that uses the chain, in
 	// model order (tracks, buses, master), once per use.
 	Uses []string
@@ -155,7 +158,10 @@ func decodeChainBlock(block *hcl.Block, s *scope) (*chainDef, hcl.Diagnostics) {
 		}
 		args[p.Name] = a
 	}
-	_, d = c.decodeEffects(s.withParams(c, args), c.Name)
+	effects, d := c.decodeEffects(s.withParams(c, args), c.Name)
+	for _, e := range effects {
+		c.EffectIDs = append(c.EffectIDs, e.ChainID)
+	}
 	return c, append(diags, d...)
 }
 

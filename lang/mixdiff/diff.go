@@ -42,6 +42,15 @@ type Change struct {
 	Old, New string
 	Unit     string
 	Kind     ChangeKind
+	// UsedBy lists, for a change inside a shared chain (Node
+	// chain.NAME...), the strips whose use of the chain it changes.
+	UsedBy []string
+}
+
+// change is a Change with the chain it may belong to (see Node).
+type change struct {
+	Change
+	shared, owner string
 }
 
 // Diff compares two mixes by meaning and returns their differences in
@@ -76,24 +85,96 @@ func DiffNodes(old, new []*Node) []Change {
 	}
 	sort.SliceStable(order, func(i, j int) bool { return keys[order[i]].less(keys[order[j]]) })
 
-	var out []Change
+	var out []change
 	for _, addr := range order {
 		o, n := oldBy[addr], newBy[addr]
 		if o != nil && gone[addr] && !gone[o.Parent] {
-			out = append(out, Change{Node: addr, Old: summary(o), Kind: Removed})
+			out = append(out, change{Change{Node: addr, Old: summary(o), Kind: Removed}, o.shared, o.owner})
 		}
 		switch {
 		case n == nil:
 		case o == nil || gone[addr]:
-			out = append(out, Change{Node: addr, New: summary(n), Kind: Added})
+			out = append(out, change{Change{Node: addr, New: summary(n), Kind: Added}, n.shared, n.owner})
 		default:
 			out = append(out, diffParams(addr, o.Params, n.Params)...)
+		}
+	}
+	return sharedOnce(out, chainEffects(oldBy, newBy))
+}
+
+// chainEffects returns the chain effects (chain.NAME.ID) that one side's
+// chain has and the other's lacks: added to or removed from the chain.
+func chainEffects(oldBy, newBy map[string]*Node) map[string]bool {
+	ids := func(n *Node) []string {
+		if n != nil {
+			for _, p := range n.Params {
+				if p.Name == "effects" {
+					return p.chain
+				}
+			}
+		}
+		return nil
+	}
+	out := map[string]bool{}
+	for addr, n := range newBy {
+		if n.Kind != KindChain {
+			continue
+		}
+		o := oldBy[addr]
+		if o == nil {
+			continue // a new chain: its first uses are new to their strips
+		}
+		oi, ni := ids(o), ids(n)
+		for _, id := range ni {
+			if !slices.Contains(oi, id) {
+				out[addr+"."+id] = true
+			}
+		}
+		for _, id := range oi {
+			if !slices.Contains(ni, id) {
+				out[addr+"."+id] = true
+			}
 		}
 	}
 	return out
 }
 
-func diffParams(addr string, old, new []Param) []Change {
+// sharedOnce reports a change that a shared chain made to every strip
+// using it once, at the chain (chain.vocal.compressor.ratio), naming the
+// strips; changes that differ between uses stay at each use. An effect
+// added to or removed from a strip is the chain's only when the chain
+// itself gained or lost it (changed).
+func sharedOnce(changes []change, changed map[string]bool) []Change {
+	first := map[string]int{}
+	var out []Change
+	for _, c := range changes {
+		if c.shared == "" || c.Param == "" && !changed[chainEffectOf(c.shared)] {
+			out = append(out, c.Change)
+			continue
+		}
+		key := strings.Join([]string{c.shared, c.Param, c.Kind.String(), c.Old, c.New, c.Unit}, "\x00")
+		if i, ok := first[key]; ok {
+			out[i].UsedBy = append(out[i].UsedBy, c.owner)
+			continue
+		}
+		first[key] = len(out)
+		c.Node, c.UsedBy = c.shared, []string{c.owner}
+		out = append(out, c.Change)
+	}
+	return out
+}
+
+// chainEffectOf trims a band's part from a chain address:
+// chain.vocal.eq.bell -> chain.vocal.eq.
+func chainEffectOf(shared string) string {
+	parts := strings.SplitN(shared, ".", 4)
+	if len(parts) < 3 {
+		return shared
+	}
+	return strings.Join(parts[:3], ".")
+}
+
+func diffParams(addr string, old, new []Param) []change {
 	oldBy, newBy := map[string]Param{}, map[string]Param{}
 	var oldNames, newNames []string
 	for _, p := range old {
@@ -104,7 +185,7 @@ func diffParams(addr string, old, new []Param) []Change {
 		newBy[p.Name] = p
 		newNames = append(newNames, p.Name)
 	}
-	var out []Change
+	var out []change
 	for _, name := range merge(oldNames, newNames) {
 		o, inOld := oldBy[name]
 		n, inNew := newBy[name]
@@ -113,12 +194,12 @@ func diffParams(addr string, old, new []Param) []Change {
 			// Added and removed effects are reported as nodes; the chain
 			// only reports a change of order among the effects both share.
 			if inOld && inNew && !slices.Equal(shared(o.chain, n.chain), shared(n.chain, o.chain)) {
-				out = append(out, Change{Node: addr, Param: name, Old: o.Value, New: n.Value, Kind: Moved})
+				out = append(out, change{Change: Change{Node: addr, Param: name, Old: o.Value, New: n.Value, Kind: Moved}})
 			}
 		case !inOld:
-			out = append(out, Change{Node: addr, Param: name, New: n.Value, Unit: n.Unit, Kind: Added})
+			out = append(out, change{Change{Node: addr, Param: name, New: n.Value, Unit: n.Unit, Kind: Added}, n.shared, n.owner})
 		case !inNew:
-			out = append(out, Change{Node: addr, Param: name, Old: o.Value, Unit: o.Unit, Kind: Removed})
+			out = append(out, change{Change{Node: addr, Param: name, Old: o.Value, Unit: o.Unit, Kind: Removed}, o.shared, o.owner})
 		case o.exact != n.exact:
 			ov, nv := o.Value, n.Value
 			if ov == nv {
@@ -128,7 +209,11 @@ func diffParams(addr string, old, new []Param) []Change {
 			if o.Unit != n.Unit {
 				ov, nv, unit = o.Text(), n.Text(), ""
 			}
-			out = append(out, Change{Node: addr, Param: name, Old: ov, New: nv, Unit: unit})
+			c := change{Change: Change{Node: addr, Param: name, Old: ov, New: nv, Unit: unit}}
+			if o.shared == n.shared {
+				c.shared, c.owner = n.shared, n.owner
+			}
+			out = append(out, c)
 		}
 	}
 	return out

@@ -18,6 +18,14 @@ const unset = "(unset)"
 //	track.keys: added (source "keys.wav", gain -3 dB, ...)
 //	track.vocals.send.verb: removed (level -12 dB, pre_fader false)
 func (c Change) String() string {
+	s := c.text()
+	if len(c.UsedBy) > 0 {
+		s += " (used by " + strings.Join(c.UsedBy, ", ") + ")"
+	}
+	return s
+}
+
+func (c Change) text() string {
 	at := c.Node
 	if c.Param != "" {
 		at += "." + c.Param
@@ -78,7 +86,11 @@ func WriteMarkdown(w io.Writer, changes []Change) error {
 		case c.Kind == Moved:
 			param += " *(order)*"
 		}
-		fmt.Fprintf(bw, "| `%s` | %s | %s | %s |\n", c.Node, cell(param), cell(old), cell(new))
+		node := "`" + c.Node + "`"
+		if len(c.UsedBy) > 0 {
+			node += " (used by `" + strings.Join(c.UsedBy, "`, `") + "`)"
+		}
+		fmt.Fprintf(bw, "| %s | %s | %s | %s |\n", node, cell(param), cell(old), cell(new))
 	}
 	return bw.Flush()
 }

@@ -42,6 +42,7 @@ type NodeKind int
 const (
 	KindMix NodeKind = iota
 	KindVariable
+	KindChain
 	KindTrack
 	KindBus
 	KindMaster
@@ -63,6 +64,10 @@ type Node struct {
 	// top level.
 	Parent string
 	Params []Param
+	// shared is, for an effect or band that a use of a chain brought, its
+	// address in the chain (chain.vocal.compressor), and owner the strip
+	// that uses it: a change the chain made shows once, there.
+	shared, owner string
 }
 
 // Param is one parameter of a node, as text.
@@ -80,6 +85,9 @@ type Param struct {
 	// chain marks a strip's effect order, which Diff reports as a move
 	// only when the effects both sides share change order.
 	chain []string
+	// shared and owner are the node's (see Node): set on the parameters
+	// that are the same in every use of the chain.
+	shared, owner string
 }
 
 // Text is the value with its unit, as shown in a diff line.
@@ -116,6 +124,24 @@ func Flatten(m *lang.Mix) []*Node {
 	sort.SliceStable(vars, func(i, j int) bool { return vars[i].Name < vars[j].Name })
 	for _, v := range vars {
 		add(&Node{Address: "var." + v.Name, Kind: KindVariable, Params: []Param{ctyParam("", v.Value)}})
+	}
+
+	chains := append([]*lang.Chain(nil), m.Chains...)
+	sort.SliceStable(chains, func(i, j int) bool { return chains[i].Name < chains[j].Name })
+	for _, c := range chains {
+		var params []Param
+		for _, p := range c.Params {
+			if p.Default == cty.NilVal {
+				params = append(params, Param{Name: "param." + p.Name, Value: "(no default)", exact: "(no default)"})
+				continue
+			}
+			params = append(params, ctyParam("param."+p.Name, p.Default))
+		}
+		if len(c.EffectIDs) > 0 {
+			v := strings.Join(c.EffectIDs, ", ")
+			params = append(params, Param{Name: "effects", Value: v, exact: v, chain: c.EffectIDs})
+		}
+		add(&Node{Address: c.Address(), Kind: KindChain, Params: params})
 	}
 
 	tracks := append([]*lang.Track(nil), m.Tracks...)
@@ -186,14 +212,21 @@ func stripParams(s *lang.Strip, solo *bool) []Param {
 	)
 }
 
-// chainParam lists a chain's effects in order, when it has any.
+// chainParam lists a chain's effects in order, when it has any; a use of
+// a shared chain is listed once, by its address part (the chain lists
+// its own order).
 func chainParam(effects []*lang.Effect) []Param {
 	if len(effects) == 0 {
 		return nil
 	}
-	ids := make([]string, len(effects))
+	var ids []string
 	for i, e := range effects {
-		ids[i] = e.ID
+		switch {
+		case e.Chain == "":
+			ids = append(ids, e.ID)
+		case i == 0 || effects[i-1].Use != e.Use:
+			ids = append(ids, e.Use)
+		}
 	}
 	v := strings.Join(ids, ", ")
 	return []Param{{Name: "effects", Value: v, exact: v, chain: ids}}
@@ -204,17 +237,29 @@ func effectNodes(owner string, effects []*lang.Effect) []*Node {
 	for _, e := range effects {
 		addr := e.Address(owner)
 		n := &Node{Address: addr, Kind: KindEffect, Type: e.Kind, Parent: owner}
-		if e.ID != e.Kind {
+		if e.ID != e.Kind && (e.Chain == "" || e.ChainID != e.Kind) {
 			// A named or numbered effect: its address does not say what it is.
 			n.Params = append(n.Params, Param{Name: "kind", Value: e.Kind, exact: e.Kind})
 		}
+		shared := ""
+		if e.Chain != "" {
+			shared = "chain." + e.Chain + "." + e.ChainID
+			n.shared, n.owner = shared, owner
+		}
 		for _, v := range e.Values {
-			n.Params = append(n.Params, value(v))
+			n.Params = append(n.Params, sharedValue(v, shared, owner))
 		}
 		out = append(out, n)
 		for i, b := range e.Bands {
-			out = append(out, &Node{Address: addr + "." + bandID(e.Bands, i), Kind: KindBand, Type: b.Kind,
-				Parent: addr, Params: values(b.Values)})
+			id := bandID(e.Bands, i)
+			bn := &Node{Address: addr + "." + id, Kind: KindBand, Type: b.Kind, Parent: addr}
+			if shared != "" {
+				bn.shared, bn.owner = shared+"."+id, owner
+			}
+			for _, v := range b.Values {
+				bn.Params = append(bn.Params, sharedValue(v, bn.shared, owner))
+			}
+			out = append(out, bn)
 		}
 	}
 	return out
@@ -240,12 +285,14 @@ func bandID(bands []*lang.Band, at int) string {
 	return fmt.Sprintf("%s[%d]", kind, index)
 }
 
-func values(vs []*lang.Value) []Param {
-	out := make([]Param, len(vs))
-	for i, v := range vs {
-		out[i] = value(v)
+// sharedValue is value, marked as the chain's when it is the same in
+// every use (it does not come from a param).
+func sharedValue(v *lang.Value, shared, owner string) Param {
+	p := value(v)
+	if shared != "" && !v.FromParam {
+		p.shared, p.owner = shared, owner
 	}
-	return out
+	return p
 }
 
 func sendNodes(owner string, sends []*lang.Send) []*Node {
