@@ -2,6 +2,7 @@ package lang
 
 import (
 	"fmt"
+	"os"
 	"sort"
 	"strings"
 
@@ -482,3 +483,80 @@ func recordUses(m *Mix) {
 		note("master", m.Master.Effects)
 	}
 }
+
+// includeSchema takes every top-level block, so that a block other than
+// chain in an included file gets a clear message rather than hcl's.
+var includeSchema = &hcl.BodySchema{Blocks: fileSchema.Blocks}
+
+// includes reads the files mix.include names: libraries of chains, shared
+// by the mixes of an album. An included path obeys the confinement of
+// every other path (confine.go); an included file holds only chain blocks.
+func (p *Parser) includes(mixBlock *hcl.Block, s *scope, m *Mix) (hcl.Blocks, hcl.Diagnostics) {
+	attrs, _ := mixBlock.Body.JustAttributes() // reported by decodeMixBlock
+	attr, ok := attrs["include"]
+	if !ok {
+		return nil, nil
+	}
+	v, diags := s.value(attr.Expr, cty.List(cty.String), `"include"`)
+	if diags.HasErrors() {
+		return nil, diags
+	}
+	rng := attr.Expr.Range()
+	if n := v.LengthInt(); n > MaxIncludes {
+		return nil, append(diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Too many includes",
+			Detail:   fmt.Sprintf("This mix includes %d files; the most allowed is %d.", n, MaxIncludes),
+			Subject:  &rng,
+		})
+	}
+	var blocks hcl.Blocks
+	seen := map[string]bool{}
+	for it := v.ElementIterator(); it.Next(); {
+		_, ev := it.Element()
+		written := ev.AsString()
+		path := resolvePath(s.dir, written)
+		if d := s.confine(rng, written, path); d.HasErrors() {
+			diags = append(diags, d...)
+			continue
+		}
+		if seen[path] {
+			continue
+		}
+		seen[path] = true
+		if _, err := os.Stat(path); err != nil {
+			diags = append(diags, &hcl.Diagnostic{
+				Severity: hcl.DiagError,
+				Summary:  "Missing included file",
+				Detail:   fmt.Sprintf("Cannot read %q: %s. Paths are relative to the folder holding the mix.", written, err),
+				Subject:  &rng,
+			})
+			continue
+		}
+		m.Includes = append(m.Includes, path)
+		f, d := p.parseChecked(path)
+		diags = append(diags, d...)
+		if f == nil || d.HasErrors() {
+			continue
+		}
+		content, d := f.Body.Content(includeSchema)
+		diags = append(diags, d...)
+		for _, b := range content.Blocks {
+			if b.Type == "chain" {
+				blocks = append(blocks, b)
+				continue
+			}
+			r := b.DefRange
+			diags = append(diags, &hcl.Diagnostic{
+				Severity: hcl.DiagError,
+				Summary:  "Only chains in an included file",
+				Detail:   fmt.Sprintf("%s is included by the mix (at %s), so it may hold only chain blocks; this is a %s block. Move it into the mix.", written, pos(rng), b.Type),
+				Subject:  &r,
+			})
+		}
+	}
+	return blocks, diags
+}
+
+// MaxIncludes bounds the files one mix includes.
+const MaxIncludes = 64

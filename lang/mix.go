@@ -26,7 +26,10 @@ type Mix struct {
 	// name order.
 	Variables []*Variable
 
-	// Chains holds the shared chains, in source order. Their uses are
+	// Includes holds the files mix.include named, resolved against Dir.
+	Includes []string
+
+	// Chains holds the shared chains, in source order (included first). Their uses are
 	// already expanded into the strips' Effects.
 	Chains []*Chain
 

@@ -2,6 +2,7 @@ package lang
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 
 	"github.com/hashicorp/hcl/v2"
@@ -50,7 +51,12 @@ var fileSchema = &hcl.BodySchema{
 // nil only when the file could not be read or parsed at all (or was
 // refused unparsed, see checkSource); otherwise it holds everything that
 // decoded, alongside the diagnostics for what did not.
+//
+// A folder is loaded as LoadDir loads it.
 func (p *Parser) LoadMix(filename string, opts Options) (*Mix, hcl.Diagnostics) {
+	if fi, err := os.Stat(filename); err == nil && fi.IsDir() {
+		return p.LoadDir(filename, opts)
+	}
 	src, diags, err := readSource(filename)
 	if err != nil {
 		f, diags := p.parseFile(filename) // for hcl's own message
@@ -72,6 +78,62 @@ func (p *Parser) LoadMixSource(filename string, src []byte, opts Options) (*Mix,
 	return p.load(filename, f, diags, opts)
 }
 
+// LoadDir loads every *.mix.hcl file in dir, in name order, as one mix,
+// the way Terraform loads a module: blocks may sit in any of the files,
+// names are shared, and the mix and master blocks may appear once in all.
+// Relative paths resolve against dir; Mix.Filename is dir.
+func (p *Parser) LoadDir(dir string, opts Options) (*Mix, hcl.Diagnostics) {
+	names, _ := filepath.Glob(filepath.Join(dir, "*.mix.hcl"))
+	if len(names) == 0 {
+		return nil, hcl.Diagnostics{{
+			Severity: hcl.DiagError,
+			Summary:  "No mix files",
+			Detail:   fmt.Sprintf("The folder %s holds no *.mix.hcl file.", dir),
+		}}
+	}
+	if len(names) > MaxDirFiles {
+		return nil, hcl.Diagnostics{{
+			Severity: hcl.DiagError,
+			Summary:  "Too many mix files",
+			Detail:   fmt.Sprintf("The folder %s holds %d *.mix.hcl files; one mix may have at most %d.", dir, len(names), MaxDirFiles),
+		}}
+	}
+	var diags hcl.Diagnostics
+	var files []*hcl.File
+	for _, name := range names {
+		f, d := p.parseChecked(name)
+		diags = append(diags, d...)
+		if f != nil {
+			files = append(files, f)
+		}
+	}
+	if diags.HasErrors() {
+		fixDiagnostics(diags, p.maps)
+		return nil, diags
+	}
+	return p.decode(dir, dir, hcl.MergeFiles(files), diags, opts)
+}
+
+// MaxDirFiles bounds the files of a mix loaded from a folder, each of
+// which may be MaxSourceBytes.
+const MaxDirFiles = 64
+
+// parseChecked reads and parses one file with the safeguards of a mix
+// file (size, nesting: see limits.go).
+func (p *Parser) parseChecked(filename string) (*hcl.File, hcl.Diagnostics) {
+	src, diags, err := readSource(filename)
+	if err != nil {
+		return p.parseFile(filename) // for hcl's own message
+	}
+	if diags.HasErrors() {
+		return nil, diags
+	}
+	if diags := checkSource(filename, src); diags.HasErrors() {
+		return nil, diags
+	}
+	return p.parseSource(filename, src)
+}
+
 func (p *Parser) load(filename string, f *hcl.File, diags hcl.Diagnostics, opts Options) (*Mix, hcl.Diagnostics) {
 	if f == nil || diags.HasErrors() && f.Body == nil {
 		fixDiagnostics(diags, p.maps)
@@ -83,13 +145,18 @@ func (p *Parser) load(filename string, f *hcl.File, diags hcl.Diagnostics, opts 
 		fixDiagnostics(diags, p.maps)
 		return nil, diags
 	}
-	dir, err := filepath.Abs(filepath.Dir(filename))
-	if err != nil {
-		dir = filepath.Dir(filename)
+	return p.decode(filename, filepath.Dir(filename), f.Body, diags, opts)
+}
+
+// decode runs the loading stages over body: one file's, or a folder's
+// files merged. dir is the mix folder.
+func (p *Parser) decode(filename, dir string, body hcl.Body, diags hcl.Diagnostics, opts Options) (*Mix, hcl.Diagnostics) {
+	if abs, err := filepath.Abs(dir); err == nil {
+		dir = abs
 	}
 	m := &Mix{Filename: filename, Dir: dir, SampleRate: DefaultSampleRate, TailSeconds: DefaultTailSeconds, Limits: opts.Limits}
 
-	content, moreDiags := f.Body.Content(fileSchema)
+	content, moreDiags := body.Content(fileSchema)
 	diags = append(diags, moreDiags...)
 
 	// Stage 1: variables and locals, which every other block may use.
@@ -173,7 +240,13 @@ func (p *Parser) load(filename string, f *hcl.File, diags hcl.Diagnostics, opts 
 		diags = append(diags, decodeMixBlock(block, s, m)...)
 	}
 	s.tempo = m.Tempo
-	diags = append(diags, decodeChains(content.Blocks, s, m)...)
+	chainBlocks := content.Blocks
+	if mixBlock != nil {
+		blocks, d := p.includes(mixBlock, s, m)
+		diags = append(diags, d...)
+		chainBlocks = append(blocks, chainBlocks...)
+	}
+	diags = append(diags, decodeChains(chainBlocks, s, m)...)
 	for _, block := range content.Blocks {
 		switch block.Type {
 		case "track":
@@ -308,6 +381,7 @@ var mixBlockSchema = &hcl.BodySchema{
 		{Name: "sample_rate"},
 		{Name: "tempo"},
 		{Name: "tail"},
+		{Name: "include"},
 	},
 }
 
