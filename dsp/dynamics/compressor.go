@@ -275,6 +275,20 @@ func (c *Compressor) levels(key [][]float64, xL []float64) {
 		c.ms = ms
 		return
 	}
+	if len(key) == 2 && !filtered {
+		// Stereo, unfiltered: the loop below with the channel loop
+		// unrolled (max(0, |a|) is |a|, also for NaN).
+		k0, k1 := key[0][:len(xL)], key[1][:len(xL)]
+		for i := range xL {
+			p := max(math.Abs(k0[i]), math.Abs(k1[i]))
+			var x float64
+			if p > kneeStart {
+				x = gc.reduction(float64(detmath.Log(p) * dbPerNeper))
+			}
+			xL[i] = x
+		}
+		return
+	}
 	for i := range xL {
 		var p float64
 		for ch, k := range key {
