@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"math"
+	"os"
 	"strconv"
 
 	"github.com/hashicorp/hcl/v2"
@@ -103,11 +104,18 @@ func (v positiveInt) Set(s string) error {
 	return nil
 }
 
-// loadGraph loads a mix file and compiles it, printing every diagnostic.
-// It returns nil when there were errors.
+// loadGraph loads a mix and compiles it, printing every diagnostic. file
+// is a mix file, or a folder whose *.mix.hcl files make one mix
+// (lang.Parser.LoadDir). It returns nil when there were errors.
 func loadGraph(env *Env, file string, vars []lang.VarArg) *graph.Graph {
 	p := lang.NewParser()
-	m, diags := p.LoadMix(file, loadOptions(vars))
+	var m *lang.Mix
+	var diags hcl.Diagnostics
+	if fi, err := os.Stat(file); err == nil && fi.IsDir() {
+		m, diags = p.LoadDir(file, loadOptions(vars))
+	} else {
+		m, diags = p.LoadMix(file, loadOptions(vars))
+	}
 	var g *graph.Graph
 	if m != nil && !diags.HasErrors() {
 		var more hcl.Diagnostics
