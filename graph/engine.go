@@ -17,7 +17,7 @@ import (
 
 // DefaultBlockSize is the internal block size, in frames. The output does
 // not depend on it; tests drive other sizes through Options.
-const DefaultBlockSize = 1024
+const DefaultBlockSize = 4096
 
 // silenceThreshold is -100 dBFS: a tail has ended once the master stays
 // below it.
