@@ -5,6 +5,8 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"regexp"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -57,7 +59,7 @@ func writeDiagnostic(w io.Writer, files map[string]*hcl.File, d *hcl.Diagnostic)
 		}
 	}
 	if d.Detail != "" {
-		fmt.Fprintf(w, "%s\n\n", d.Detail)
+		fmt.Fprintf(w, "%s\n\n", resolvePositions(d.Detail, nil))
 	}
 }
 
@@ -99,6 +101,31 @@ func writeSnippet(w io.Writer, src []byte, r hcl.Range) {
 
 // pos formats the start of a range as file:line:col, for details that
 // point at another place in the source.
+//
+// While a file is loading, its ranges are those of the rewritten source
+// (see expandInline), so pos writes a marker holding the byte offset;
+// resolvePositions turns markers into file:line:col of the file as written
+// once the offset maps are known.
 func pos(r hcl.Range) string {
-	return fmt.Sprintf("%s:%d:%d", r.Filename, r.Start.Line, r.Start.Column)
+	return fmt.Sprintf("\x00pos\x01%s\x01%d\x01%d\x01%d\x00", r.Filename, r.Start.Byte, r.Start.Line, r.Start.Column)
+}
+
+var posMarker = regexp.MustCompile("\x00pos\x01([^\x01]*)\x01([0-9]+)\x01([0-9]+)\x01([0-9]+)\x00")
+
+// resolvePositions replaces the position markers in s, mapping offsets in
+// rewritten files back to the text as written.
+func resolvePositions(s string, maps map[string]*offsetMap) string {
+	if !strings.Contains(s, "\x00pos\x01") {
+		return s
+	}
+	return posMarker.ReplaceAllStringFunc(s, func(m string) string {
+		g := posMarker.FindStringSubmatch(m)
+		file, line, col := g[1], g[3], g[4]
+		if om := maps[file]; om != nil {
+			b, _ := strconv.Atoi(g[2])
+			p := om.pos(b)
+			return fmt.Sprintf("%s:%d:%d", file, p.Line, p.Column)
+		}
+		return file + ":" + line + ":" + col
+	})
 }

@@ -102,3 +102,27 @@ func TestInlineSiblingBlocks(t *testing.T) {
 		t.Fatalf("bands decoded wrong: %d bands", len(eq.Bands))
 	}
 }
+
+// TestInlineBlockDetailPositions: positions quoted inside a diagnostic's
+// detail ("already declared at ...") point at the file as written, also
+// after one-line blocks that the loader rewrites.
+func TestInlineBlockDetailPositions(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "m.mix.hcl")
+	src := "track \"b\" { source = \"b.wav\", pan = 0.5 }\n" +
+		"track \"a\" { source = \"a.wav\", gain = -1 }\n" +
+		"track \"a\" { source = \"c.wav\" }\n"
+	os.WriteFile(file, []byte(src), 0o644)
+	_, diags := NewParser().LoadMix(file, Options{})
+	if len(diags) != 1 || diags[0].Summary != "Duplicate track" {
+		t.Fatalf("diags = %v", diags)
+	}
+	if want := file + ":2:7"; !strings.Contains(diags[0].Detail, want) {
+		t.Errorf("detail %q does not point at %s", diags[0].Detail, want)
+	}
+	if s := diags[0].Subject; s.Start.Line != 3 {
+		t.Errorf("subject on line %d, want 3", s.Start.Line)
+	}
+	if strings.Contains(diags[0].Detail, "\x00") {
+		t.Errorf("unresolved position marker in %q", diags[0].Detail)
+	}
+}

@@ -299,6 +299,9 @@ func (p *Parser) finish(m *Mix, diags hcl.Diagnostics) (*Mix, hcl.Diagnostics) {
 	}
 	fixDiagnostics(fromFile, p.maps)
 	fixModelRanges(m, p.maps)
+	for _, d := range diags {
+		d.Detail = resolvePositions(d.Detail, p.maps)
+	}
 	return m, dropRepeats(dropQuiet(diags))
 }
 
