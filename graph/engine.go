@@ -11,8 +11,6 @@ import (
 	"sync/atomic"
 
 	"github.com/mixdown/mixdown/dsp"
-	"github.com/mixdown/mixdown/dsp/audiofile"
-	"github.com/mixdown/mixdown/dsp/resample"
 )
 
 // DefaultBlockSize is the internal block size, in frames. The output does
@@ -93,13 +91,6 @@ type nodeState struct {
 
 	reader source
 	err    error
-}
-
-// source is a track's audio: the file, resampled to the mix rate when it
-// is at another rate.
-type source interface {
-	Read(dst [][]float64) (int, error)
-	Close() error
 }
 
 type keyedProc struct {
@@ -314,19 +305,11 @@ func NewEngine(g *Graph, opts Options) (*Engine, error) {
 		if n.track == nil || !n.track.Active && !isKey[n] {
 			continue
 		}
-		r, err := audiofile.Open(n.track.Model.SourcePath)
+		r, err := openSource(n.track, g.SampleRate)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", n.address, err)
 		}
 		n.reader = r
-		if info := r.Info(); info.SampleRate != g.SampleRate {
-			rr, err := resample.NewReader(r, info.SampleRate, g.SampleRate, info.Channels)
-			if err != nil {
-				r.Close()
-				return nil, fmt.Errorf("%s: %w", n.address, err)
-			}
-			n.reader = rr
-		}
 	}
 
 	e.tail = newTailBuffer(g, bs, len(e.bundle))
