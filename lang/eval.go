@@ -26,6 +26,9 @@ type scope struct {
 
 	dir   string  // the mix folder, for paths
 	tempo float64 // mix.tempo in BPM, 0 when not set
+	// timeline converts positions (clip starts, automation points) to
+	// frames; built right after the mix block is decoded.
+	timeline *Timeline
 
 	root   string      // the project folder, resolved; "" when paths may leave it
 	budget *evalBudget // what expressions may still build (limits.go)

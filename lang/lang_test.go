@@ -34,6 +34,7 @@ func TestValidBasic(t *testing.T) {
 		Dir:         dir,
 		SampleRate:  44100,
 		TailSeconds: DefaultTailSeconds,
+		Meter:       DefaultMeter,
 		Variables: []*Variable{
 			{Name: "instrumental", Type: cty.Bool, Default: cty.False, Value: cty.False, Source: "default"},
 			{Name: "vocal_level", Type: cty.DynamicPseudoType, Default: cty.NumberIntVal(-3), Value: cty.NumberIntVal(-3), Source: "default"},

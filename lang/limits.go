@@ -93,6 +93,9 @@ const (
 	// MaxOutputs bounds the output files: each holds a file open and a
 	// mastering stage.
 	MaxOutputs = 64
+	// MaxTempoChanges bounds the entries of a tempo map: each costs a
+	// little exact arithmetic, and converting a position searches them.
+	MaxTempoChanges = 10_000
 	// MaxVariables bounds variable blocks and MaxLocals local values:
 	// resolving locals costs time quadratic in their number.
 	MaxVariables = 1000

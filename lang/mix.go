@@ -15,8 +15,13 @@ type Mix struct {
 	SampleRate      int // Hz
 	SampleRateRange hcl.Range
 	Tempo           float64   // beats (quarter notes) per minute; 0 when not set
-	TailSeconds     float64   // longest effect tail rendered after the last source ends
-	TailRange       hcl.Range // mix.tail's expression; zero when not set
+	Meter           Meter     // DefaultMeter (4/4) when not set
+	MeterRange      hcl.Range // mix.meter's expression; zero when not set
+	// TempoMap lists the tempo and meter changes after the start, in
+	// order (timeline.go); Tempo and Meter hold the starting ones.
+	TempoMap    []*TempoChange
+	TailSeconds float64   // longest effect tail rendered after the last source ends
+	TailRange   hcl.Range // mix.tail's expression; zero when not set
 
 	// Limits are the limits the mix was loaded with (Options.Limits),
 	// for graph.Build; zero fields mean the defaults (Limits.OrDefaults).

@@ -154,7 +154,7 @@ func (p *Parser) decode(filename, dir string, body hcl.Body, diags hcl.Diagnosti
 	if abs, err := filepath.Abs(dir); err == nil {
 		dir = abs
 	}
-	m := &Mix{Filename: filename, Dir: dir, SampleRate: DefaultSampleRate, TailSeconds: DefaultTailSeconds, Limits: opts.Limits}
+	m := &Mix{Filename: filename, Dir: dir, SampleRate: DefaultSampleRate, TailSeconds: DefaultTailSeconds, Meter: DefaultMeter, Limits: opts.Limits}
 
 	content, moreDiags := body.Content(fileSchema)
 	diags = append(diags, moreDiags...)
@@ -228,6 +228,7 @@ func (p *Parser) decode(filename, dir string, body hcl.Body, diags hcl.Diagnosti
 	// Stage 2: every other block, decoded on its own; the mix block first,
 	// since its tempo gives note values their length.
 	var mixBlock, masterBlock *hcl.Block
+	mixFailed := false
 	for _, block := range content.Blocks {
 		if block.Type != "mix" {
 			continue
@@ -237,9 +238,17 @@ func (p *Parser) decode(filename, dir string, body hcl.Body, diags hcl.Diagnosti
 			continue
 		}
 		mixBlock = block
-		diags = append(diags, decodeMixBlock(block, s, m)...)
+		d := decodeMixBlock(block, s, m)
+		diags = append(diags, d...)
+		mixFailed = mixFailed || d.HasErrors()
 	}
 	s.tempo = m.Tempo
+	tl, d := newTimeline(m)
+	diags = append(diags, d...)
+	// A mix block that failed may have lost its tempo: positions in bars
+	// then fail quietly rather than blame the missing tempo.
+	tl.quiet = mixFailed || d.HasErrors()
+	s.timeline = tl
 	chainBlocks := content.Blocks
 	if mixBlock != nil {
 		blocks, d := p.includes(mixBlock, s, m)
@@ -383,6 +392,8 @@ var mixBlockSchema = &hcl.BodySchema{
 	Attributes: []hcl.AttributeSchema{
 		{Name: "sample_rate"},
 		{Name: "tempo"},
+		{Name: "meter"},
+		{Name: "tempo_map"},
 		{Name: "tail"},
 		{Name: "include"},
 	},
@@ -413,6 +424,22 @@ func decodeMixBlock(block *hcl.Block, s *scope, m *Mix) hcl.Diagnostics {
 	}
 	if attr, ok := content.Attributes["tempo"]; ok {
 		m.Tempo, diags = appendNum(diags, s, attr, tempoRange)
+	}
+	if attr, ok := content.Attributes["meter"]; ok {
+		m.MeterRange = attr.Expr.Range()
+		m.Meter, diags = appendMeter(diags, s, attr)
+	}
+	if attr, ok := content.Attributes["tempo_map"]; ok {
+		m.TempoMap, diags = appendTempoMap(diags, s, attr)
+		if _, ok := content.Attributes["tempo"]; !ok {
+			rng := attr.NameRange
+			diags = append(diags, &hcl.Diagnostic{
+				Severity: hcl.DiagError,
+				Summary:  "Tempo map without a tempo",
+				Detail:   "A tempo map lists changes from a starting tempo: set tempo (BPM) in the mix block too.",
+				Subject:  &rng,
+			})
+		}
 	}
 	if attr, ok := content.Attributes["tail"]; ok {
 		m.TailSeconds, diags = appendNum(diags, s, attr, tailRange)

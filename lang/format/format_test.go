@@ -161,6 +161,8 @@ func TestCases(t *testing.T) {
 			"locals {\n  x = [1, 2]\n  y = max(1, 2)\n  z = { a = 1, b = 2 }\n}\n"},
 		{"heredoc kept", "variable \"v\" {\n  description = <<EOT\n  two  spaces,\n\n\n  three blank lines\nEOT\n}\n",
 			"variable \"v\" {\n  description = <<EOT\n  two  spaces,\n\n\n  three blank lines\nEOT\n}\n"},
+		{"tempo map", "mix {\n  tempo=120\n  tempo_map=[\n    {at=\"9:1\",tempo=96},\n    { at = \"17:1\", meter = \"3/4\" },\n  ]\n}\n",
+			"mix {\n  tempo = 120\n  tempo_map = [\n    { at = \"9:1\", tempo = 96 },\n    { at = \"17:1\", meter = \"3/4\" },\n  ]\n}\n"},
 		{"negation", "track \"a\" {\n  gain = - 3\n  mute = ! var.m\n}\n", "track \"a\" {\n  gain = -3\n  mute = !var.m\n}\n"},
 	}
 	for _, c := range cases {

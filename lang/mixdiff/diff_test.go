@@ -224,6 +224,15 @@ func TestDiff(t *testing.T) {
 			},
 		},
 		{
+			name:  "meter and tempo map",
+			edits: []string{"tempo       = 120", "tempo       = 120\n  meter = \"6/8\"\n  tempo_map = [{ at = \"9:1\", tempo = 96 }, { at = \"17:1\", meter = \"4/4\" }]"},
+			want: []string{
+				`mix.meter: "4/4" → "6/8"`,
+				`mix.tempo_map["9:1"].tempo: (unset) → 96 BPM`,
+				`mix.tempo_map["17:1"].meter: (unset) → "4/4"`,
+			},
+		},
+		{
 			name:  "optional parameter set",
 			edits: []string{"ratio = 3", "ratio = 3\n    sidechain = track.bass"},
 			want:  []string{`track.vocals.compressor.sidechain: (unset) → track.bass`},
@@ -319,7 +328,7 @@ func TestListing(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, line := range []string{
-		"mix.sample_rate = 48000 Hz\nmix.tempo = 120 BPM\nmix.tail = 10 s\nvar.vocal_level = -3\n",
+		"mix.sample_rate = 48000 Hz\nmix.tempo = 120 BPM\nmix.meter = \"4/4\"\nmix.tail = 10 s\nvar.vocal_level = -3\n",
 		"track.bass.gain = -3 dB\n",
 		"track.vocals.effects = eq, compressor\ntrack.vocals.eq.highpass.freq = 80 Hz\n",
 		"track.vocals.send.verb.level = -12 dB\ntrack.vocals.send.verb.pre_fader = false\nbus.echo.gain = 0 dB\n",

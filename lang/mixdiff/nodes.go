@@ -114,11 +114,24 @@ func Flatten(m *lang.Mix) []*Node {
 	if m.Tempo != 0 {
 		tempo = num("tempo", m.Tempo, "BPM")
 	}
-	add(&Node{Address: "mix", Kind: KindMix, Params: []Param{
+	mixParams := []Param{
 		num("sample_rate", float64(m.SampleRate), "Hz"),
 		tempo,
+		text("meter", m.Meter.String()),
 		num("tail", m.TailSeconds, "s"),
-	}})
+	}
+	// Tempo changes are named by position, so one that moves shows as
+	// removed and added, and one that changes as its value.
+	for _, c := range m.TempoMap {
+		at := fmt.Sprintf("tempo_map[%q].", c.At)
+		if c.Tempo != 0 {
+			mixParams = append(mixParams, num(at+"tempo", c.Tempo, "BPM"))
+		}
+		if c.Meter.Beats != 0 {
+			mixParams = append(mixParams, text(at+"meter", c.Meter.String()))
+		}
+	}
+	add(&Node{Address: "mix", Kind: KindMix, Params: mixParams})
 
 	vars := append([]*lang.Variable(nil), m.Variables...)
 	sort.SliceStable(vars, func(i, j int) bool { return vars[i].Name < vars[j].Name })
