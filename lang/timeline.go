@@ -448,3 +448,15 @@ func (s *scope) tempoChange(e hcl.Expression) (*TempoChange, hcl.Diagnostics) {
 	}
 	return c, diags
 }
+
+// position evaluates a position expression (seconds as a number, or
+// "bar:beat") to a frame on the mix's timeline. Decoders use it for clip
+// starts and automation points.
+func (s *scope) position(expr hcl.Expression, what string) (int64, hcl.Diagnostics) {
+	v, diags := s.value(expr, cty.DynamicPseudoType, what)
+	if diags.HasErrors() {
+		return 0, diags
+	}
+	frame, d := s.timeline.Position(v, expr.Range())
+	return frame, append(diags, d...)
+}
