@@ -30,6 +30,11 @@ type scope struct {
 	// frames; built right after the mix block is decoded.
 	timeline *Timeline
 
+	// Automation (automation.go): the points the mix may still have, of
+	// autoLimit.
+	autoLeft  int
+	autoLimit int
+
 	root   string      // the project folder, resolved; "" when paths may leave it
 	budget *evalBudget // what expressions may still build (limits.go)
 

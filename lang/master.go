@@ -6,7 +6,7 @@ var masterBlockSchema = &hcl.BodySchema{
 	Attributes: []hcl.AttributeSchema{
 		{Name: "gain"},
 	},
-	Blocks: append(effectBlocks(), hcl.BlockHeaderSchema{Type: "target"}, useBlock),
+	Blocks: append(effectBlocks(), hcl.BlockHeaderSchema{Type: "target"}, useBlock, automateBlock),
 }
 
 func decodeMasterBlock(block *hcl.Block, s *scope) (*Master, hcl.Diagnostics) {
@@ -17,6 +17,9 @@ func decodeMasterBlock(block *hcl.Block, s *scope) (*Master, hcl.Diagnostics) {
 	}
 	effects, d := decodeEffects(content.Blocks, s)
 	m.Effects = effects
+	diags = append(diags, d...)
+	auto, d := decodeAutomation(content.Blocks, autoTargets{owner: "master", effects: m.Effects}, s)
+	m.Automation = auto
 	diags = append(diags, d...)
 	t, d := decodeTargets(content.Blocks, s)
 	m.Target = t

@@ -138,6 +138,9 @@ type Strip struct {
 	Output   Ref  // where the strip's post-fader signal goes
 	Sends    []*Send
 	Effects  []*Effect // the insert chain, in source order
+	// Automation holds the strip's automate blocks, resolved, in source
+	// order (automation.go).
+	Automation []*Automation
 }
 
 // Track is a track: a source played through a strip.
@@ -176,10 +179,11 @@ func (s *Send) Address(owner string) string { return owner + ".send." + s.To.Nam
 
 // Master is the master strip: the sum of everything routed to it.
 type Master struct {
-	GainDB    float64
-	Effects   []*Effect
-	Target    *Target // nil: outputs get the master as it is
-	DeclRange hcl.Range
+	GainDB     float64
+	Effects    []*Effect
+	Automation []*Automation // gain and effect parameters; the master has no pan or sends
+	Target     *Target       // nil: outputs get the master as it is
+	DeclRange  hcl.Range
 }
 
 // Output is a file the render writes from the master.

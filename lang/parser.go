@@ -249,6 +249,7 @@ func (p *Parser) decode(filename, dir string, body hcl.Body, diags hcl.Diagnosti
 	// then fail quietly rather than blame the missing tempo.
 	tl.quiet = mixFailed || d.HasErrors()
 	s.timeline = tl
+	s.setAutomationLimits(opts.Limits.OrDefaults())
 	chainBlocks := content.Blocks
 	if mixBlock != nil {
 		blocks, d := p.includes(mixBlock, s, m)

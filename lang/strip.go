@@ -22,7 +22,7 @@ var stripAttributes = []hcl.AttributeSchema{
 
 // stripBlocks are the blocks a track or bus body takes: sends, every
 // effect kind and uses of chains.
-var stripBlocks = append([]hcl.BlockHeaderSchema{{Type: "send"}, useBlock}, effectBlocks()...)
+var stripBlocks = append([]hcl.BlockHeaderSchema{{Type: "send"}, useBlock, automateBlock}, effectBlocks()...)
 
 // useBlock runs a shared chain in an effect chain (chain.go).
 var useBlock = hcl.BlockHeaderSchema{Type: "use", LabelNames: []string{"chain"}}
@@ -127,7 +127,9 @@ func decodeStrip(block *hcl.Block, content *hcl.BodyContent, s *scope) (Strip, h
 			st.Sends = append(st.Sends, send)
 		}
 	}
-	return st, diags
+	auto, d := decodeAutomation(content.Blocks, autoTargets{owner: block.Type, pan: true, sends: st.Sends, effects: st.Effects}, s)
+	st.Automation = auto
+	return st, append(diags, d...)
 }
 
 func appendNum(diags hcl.Diagnostics, s *scope, attr *hcl.Attribute, r numRange) (float64, hcl.Diagnostics) {
