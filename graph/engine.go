@@ -91,6 +91,8 @@ type nodeState struct {
 
 	reader source
 	err    error
+
+	auto *nodeAuto // automation (automation.go); nil when the strip has none
 }
 
 type keyedProc struct {
@@ -124,7 +126,7 @@ func NewEngine(g *Graph, opts Options) (*Engine, error) {
 	for _, b := range g.Buses {
 		e.nodes = append(e.nodes, newNode(b.Address, 2, bs, &b.Strip))
 	}
-	e.master = newNode("master", 2, bs, &Strip{GainDB: g.Master.GainDB, Effects: g.Master.Effects})
+	e.master = newNode("master", 2, bs, &Strip{GainDB: g.Master.GainDB, Effects: g.Master.Effects, Automation: g.Master.Automation})
 	keyNode := func(r *NodeRef) *nodeState {
 		if r.Track >= 0 {
 			return e.nodes[r.Track]
@@ -209,13 +211,14 @@ func NewEngine(g *Graph, opts Options) (*Engine, error) {
 		}
 		st := strips(i)
 		dest(st.Dest).inputs = append(dest(st.Dest).inputs, contribution{src: n.out, gain: 1})
-		for _, s := range st.Sends {
+		for k, s := range st.Sends {
 			src := n.out
 			if s.PreFader {
 				src = n.pre
 			}
 			d := dest(s.Dest)
-			d.inputs = append(d.inputs, contribution{src: src, gain: dsp.DBToGain(s.LevelDB)})
+			src, gain := n.auto.send(k, src, dsp.DBToGain(s.LevelDB))
+			d.inputs = append(d.inputs, contribution{src: src, gain: gain})
 		}
 	}
 	// Latencies, in node order: every node's inputs come from nodes
@@ -243,6 +246,9 @@ func NewEngine(g *Graph, opts Options) (*Engine, error) {
 		srcLatency[&n.out[0]] = n.latency
 		if n.pre != nil {
 			srcLatency[&n.pre[0]] = n.latency
+		}
+		for _, b := range n.auto.buffers() {
+			srcLatency[&b[0]] = n.latency
 		}
 	}
 	for _, level := range g.Levels {
@@ -284,7 +290,7 @@ func NewEngine(g *Graph, opts Options) (*Engine, error) {
 		st := &stem{src: src}
 		align := e.latency
 		if o.Model.MasterChain {
-			st.node = newNode(o.Address, 2, bs, &Strip{GainDB: g.Master.GainDB, Effects: g.Master.Effects})
+			st.node = newNode(o.Address, 2, bs, &Strip{GainDB: g.Master.GainDB, Effects: g.Master.Effects, Automation: g.Master.Automation})
 			if err := setup(st.node, g.Master.Effects); err != nil {
 				return nil, err
 			}
@@ -299,6 +305,9 @@ func NewEngine(g *Graph, opts Options) (*Engine, error) {
 		e.bundle = append(e.bundle, st.node.out[0], st.node.out[1])
 	}
 	e.view = make([][]float64, len(e.bundle))
+	if err := e.bindAutomation(); err != nil {
+		return nil, err
+	}
 
 	// Sources last, so a failure above leaves no file open.
 	for _, n := range e.nodes {
@@ -352,6 +361,7 @@ func newNode(address string, chans, bs int, st *Strip) *nodeState {
 	for _, send := range st.Sends {
 		n.needPre = n.needPre || send.PreFader
 	}
+	n.auto = newNodeAuto(st, chans, bs)
 	return n
 }
 
@@ -441,6 +451,10 @@ func (st *stem) process(n int) {
 		copy(st.node.buf[ch][:n], src[ch][:n])
 	}
 	st.node.processChain(n)
+	if st.node.auto != nil {
+		st.node.auto.place(st.node, n)
+		return
+	}
 	placeStereo(st.node.out, st.node.view, st.node.gainL, st.node.gainR, n)
 }
 
@@ -468,7 +482,15 @@ func (e *Engine) renderRaw(n int) error {
 	m := e.master
 	m.sumInputs(n)
 	m.processChain(n)
+	if m.auto != nil {
+		if err := e.placeMaster(n); err != nil {
+			return err
+		}
+	}
 	for ch := range m.out {
+		if m.auto != nil {
+			break // placed by placeMaster
+		}
 		g := n
 		src, dst := m.buf[min(ch, m.chans-1)][:g], m.out[ch][:g]
 		gain := m.gainL
@@ -518,7 +540,11 @@ func (n *nodeState) process(frames int) {
 	if n.needPre {
 		placeStereo(n.pre, n.view, n.preL, n.preR, frames)
 	}
-	placeStereo(n.out, n.view, n.gainL, n.gainR, frames)
+	if n.auto != nil {
+		n.auto.place(n, frames)
+	} else {
+		placeStereo(n.out, n.view, n.gainL, n.gainR, frames)
+	}
 	// out carries everything the node produced (0·NaN and 0·Inf are NaN),
 	// so a bad sample is caught here, at the node that made it.
 	if i := firstNonFinite(n.out, frames); i >= 0 {
@@ -610,6 +636,10 @@ func (n *nodeState) sumInputs(frames int) {
 
 // processChain runs polarity and the effects over buf, in place.
 func (n *nodeState) processChain(frames int) {
+	if n.auto != nil && len(n.auto.effects) > 0 {
+		n.processChainAuto(frames)
+		return
+	}
 	in := n.view
 	for ch := range in {
 		in[ch] = n.buf[ch][:frames]

@@ -48,6 +48,9 @@ type Strip struct {
 	// Graph.Buses, or ToMaster.
 	Dest  int
 	Sends []*Send
+	// Automation holds the strip's lanes as the language resolved them
+	// (automation.go compiles them per node).
+	Automation []*lang.Automation
 }
 
 // ToMaster is the Dest of a strip routed to the master.
@@ -56,6 +59,7 @@ const ToMaster = -1
 // Send is a compiled auxiliary send.
 type Send struct {
 	Address  string // e.g. track.vocals.send.verb
+	Bus      string // the destination's name
 	Dest     int    // index into Graph.Buses
 	LevelDB  float64
 	PreFader bool
@@ -86,9 +90,10 @@ type Bus struct {
 
 // Master is the compiled master strip.
 type Master struct {
-	Address string
-	GainDB  float64
-	Effects []*Effect
+	Address    string
+	GainDB     float64
+	Effects    []*Effect
+	Automation []*lang.Automation
 }
 
 // Output is a compiled output file.
@@ -112,7 +117,7 @@ func Build(m *lang.Mix) (*Graph, hcl.Diagnostics) {
 	g := &Graph{
 		Mix:        m,
 		SampleRate: m.SampleRate,
-		Master:     &Master{Address: "master", GainDB: m.Master.GainDB},
+		Master:     &Master{Address: "master", GainDB: m.Master.GainDB, Automation: m.Master.Automation},
 	}
 	var diags hcl.Diagnostics
 	maxIR := m.Limits.OrDefaults().MaxIRSeconds
@@ -129,13 +134,14 @@ func Build(m *lang.Mix) (*Graph, hcl.Diagnostics) {
 		return ToMaster
 	}
 	strip := func(owner string, st *lang.Strip) Strip {
-		s := Strip{GainDB: st.GainDB, Pan: st.Pan, Polarity: st.Polarity, Dest: dest(st.Output)}
+		s := Strip{GainDB: st.GainDB, Pan: st.Pan, Polarity: st.Polarity, Dest: dest(st.Output), Automation: st.Automation}
 		effects, d := compileEffects(owner, st.Effects, m.SampleRate, maxIR)
 		diags = append(diags, d...)
 		s.Effects = effects
 		for _, send := range st.Sends {
 			s.Sends = append(s.Sends, &Send{
 				Address:  send.Address(owner),
+				Bus:      send.To.Name,
 				Dest:     dest(send.To),
 				LevelDB:  send.LevelDB,
 				PreFader: send.PreFader,
@@ -203,6 +209,13 @@ func Build(m *lang.Mix) (*Graph, hcl.Diagnostics) {
 		resolveKeys(b.Effects)
 	}
 	resolveKeys(g.Master.Effects)
+	for _, t := range g.Tracks {
+		gap = max(gap, automatedGapMS(&t.Strip))
+	}
+	for _, b := range g.Buses {
+		gap = max(gap, automatedGapMS(&b.Strip))
+	}
+	gap = max(gap, automatedGapMS(&Strip{Effects: g.Master.Effects, Automation: g.Master.Automation}))
 	rate := float64(m.SampleRate)
 	g.TailHoldFrames = int64((gap + tailHoldMS) * rate / 1000)
 	g.TailCapFrames = int64(m.TailSeconds * rate)

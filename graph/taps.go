@@ -66,7 +66,11 @@ func (t *tap) Latency() int { return 0 }
 
 func (t *tap) Process(buf [][]float64) {
 	n := len(buf[0])
-	placeStereo(t.out, buf, t.node.gainL, t.node.gainR, n)
+	if a := t.node.auto; a != nil {
+		a.placeFader(t.node, t.out, buf, n) // automated fader and pan
+	} else {
+		placeStereo(t.out, buf, t.node.gainL, t.node.gainR, n)
+	}
 	t.view[0], t.view[1] = t.out[0][:n], t.out[1][:n]
 	t.f(t.view, t.at)
 	t.at += int64(n)

@@ -290,6 +290,10 @@ func (e *EQ) SetParams(p Params) {
 	}
 }
 
+// Params returns a copy of the current bands, for a caller (automation)
+// that changes one and hands them back to SetParams.
+func (e *EQ) Params() Params { return Params{Bands: append([]Band(nil), e.bands...)} }
+
 // grow makes room for n bands, keeping the memory of the existing ones.
 func (e *EQ) grow(n int) {
 	bands := make([]Band, len(e.bands), n)
