@@ -33,8 +33,8 @@ type Limits struct {
 	// MaxIRSeconds bounds the length of an impulse response (from its
 	// header). graph.Build checks it.
 	MaxIRSeconds float64
-	// MaxAutomationPoints bounds the automation points of a whole mix.
-	// Mixes have no automation yet; the limit applies when it lands.
+	// MaxAutomationPoints bounds the automation points of a whole mix
+	// (automation.go counts them as it decodes them).
 	MaxAutomationPoints int
 }
 
