@@ -273,6 +273,7 @@ func (tg autoTargets) resolveEffect(a *Automation) (*valueSpec, hcl.Diagnostics)
 		}
 		a.Band = b
 		band := e.Bands[b]
+		rest[0] = bandName(e.Bands, b) // canonical: bell, or bell[i] when there are several
 		for i := range spec.Bands {
 			if spec.Bands[i].Kind == band.Kind {
 				attrs = spec.Bands[i].Attrs
@@ -559,4 +560,23 @@ func pointValue(v cty.Value, rng hcl.Range, spec *valueSpec) (float64, hcl.Diagn
 // l.MaxAutomationPoints of them.
 func (s *scope) setAutomationLimits(l Limits) {
 	s.autoLeft, s.autoLimit = l.MaxAutomationPoints, l.MaxAutomationPoints
+}
+
+// bandName names band i of bands as lanes and diffs do: its kind, or
+// kind[n] (the n-th of that kind, from 0) when the kind appears more
+// than once.
+func bandName(bands []*Band, i int) string {
+	n, count := 0, 0
+	for j, b := range bands {
+		if b.Kind == bands[i].Kind {
+			if j < i {
+				n++
+			}
+			count++
+		}
+	}
+	if count == 1 {
+		return bands[i].Kind
+	}
+	return fmt.Sprintf("%s[%d]", bands[i].Kind, n)
 }

@@ -15,11 +15,12 @@
 // sends by destination; under the master or an output, its target.
 // Parameters keep the language's order (docs/language.md, effects.md).
 //
-// Automation slots in as more nodes: a lane such as
-// track.vocals.gain.automation would flatten to a node whose parameters are
-// its points, named by time ("0:12.000"), so an added, removed or moved point
-// comes out as an added, removed or changed parameter with no change to
-// Diff.
+// Automation lanes are nodes too, after the strip's sends: a lane such as
+// track.vocals.gain.automation has its curve and then its points as
+// parameters, each named by its time as written (point["17:3"], or
+// point[12.5] in seconds; the second of two points at one time, a jump,
+// is point[12.5].jump), so an added, removed or moved point comes out as
+// an added, removed or changed parameter with no change to Diff.
 package mixdiff
 
 import (
@@ -51,6 +52,7 @@ const (
 	KindBand
 	KindSend
 	KindTarget
+	KindAutomation
 )
 
 // Node is one addressed part of a mix with its parameters.
@@ -166,6 +168,7 @@ func Flatten(m *lang.Mix) []*Node {
 		add(&Node{Address: addr, Kind: KindTrack, Params: append(params, chainParam(t.Effects)...)})
 		out = append(out, effectNodes(addr, t.Effects)...)
 		out = append(out, sendNodes(addr, t.Sends)...)
+		out = append(out, automationNodes(addr, t.Automation, m.SampleRate)...)
 	}
 
 	buses := append([]*lang.Bus(nil), m.Buses...)
@@ -176,6 +179,7 @@ func Flatten(m *lang.Mix) []*Node {
 		add(&Node{Address: addr, Kind: KindBus, Params: append(params, chainParam(b.Effects)...)})
 		out = append(out, effectNodes(addr, b.Effects)...)
 		out = append(out, sendNodes(addr, b.Sends)...)
+		out = append(out, automationNodes(addr, b.Automation, m.SampleRate)...)
 	}
 
 	master := m.Master
@@ -185,6 +189,7 @@ func Flatten(m *lang.Mix) []*Node {
 	add(&Node{Address: "master", Kind: KindMaster,
 		Params: append([]Param{num("gain", master.GainDB, "dB")}, chainParam(master.Effects)...)})
 	out = append(out, effectNodes("master", master.Effects)...)
+	out = append(out, automationNodes("master", master.Automation, m.SampleRate)...)
 	if master.Target != nil {
 		add(targetNode("master", master.Target))
 	}
@@ -452,4 +457,30 @@ func formatNum(x float64, digits int) string {
 		return strconv.FormatFloat(x, 'f', -1, 64)
 	}
 	return strconv.FormatFloat(x, 'g', -1, 64)
+}
+
+// automationNodes flattens a strip's lanes, by lane name.
+func automationNodes(owner string, lanes []*lang.Automation, rate int) []*Node {
+	sorted := append([]*lang.Automation(nil), lanes...)
+	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].Lane < sorted[j].Lane })
+	var out []*Node
+	for _, a := range sorted {
+		unit := a.Unit
+		if unit == "ratio" {
+			unit = ""
+		}
+		n := &Node{Address: a.Address(owner), Kind: KindAutomation, Parent: owner, Params: []Param{text("curve", a.Curve)}}
+		for i, p := range a.Points {
+			name := "point[" + formatNum(float64(p.Frame)/float64(rate), -1) + "]"
+			if p.At != "" {
+				name = fmt.Sprintf("point[%q]", p.At)
+			}
+			if i > 0 && a.Points[i-1].Frame == p.Frame {
+				name += ".jump"
+			}
+			n.Params = append(n.Params, num(name, p.Value, unit))
+		}
+		out = append(out, n)
+	}
+	return out
 }
