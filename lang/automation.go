@@ -300,8 +300,12 @@ func (tg autoTargets) resolveEffect(a *Automation) (*valueSpec, hcl.Diagnostics)
 		}
 	}
 	if as == nil {
-		return fail("Unknown parameter", fmt.Sprintf("%s (%s) has no parameter %q; it can automate %s.%s",
-			lane, e.Kind, param, strings.ReplaceAll(quoteList(names), " or ", " and "), didYouMean(param, names)))
+		what := lane
+		if e.ID != e.Kind {
+			what += " (" + e.Kind + ")"
+		}
+		return fail("Unknown parameter", fmt.Sprintf("%s has no parameter %q; it can automate %s.%s",
+			what, param, strings.ReplaceAll(quoteList(names), " or ", " and "), didYouMean(param, names)))
 	}
 	if e.Kind == "reverb" && e.Get("ir") != nil && param != "mix" {
 		return fail("Parameter does not apply", fmt.Sprintf("%q shapes the algorithmic reverb; a reverb with an impulse response (ir) takes only \"mix\".", param))
