@@ -68,6 +68,9 @@ func TestValidBasic(t *testing.T) {
 			{Name: "float", File: "out/song-float.wav", FilePath: filepath.Join(dir, "out", "song-float.wav"), BitDepth: 32, Float: true, SampleRate: 44100, Dither: "none"},
 		},
 	}
+	for _, tr := range want.Tracks { // source = "..." is one clip at 0
+		tr.Clips = []*Clip{{Source: tr.Source, SourcePath: tr.SourcePath, At: cty.Zero, FadeCurve: DefaultFadeCurve}}
+	}
 	if diff := cmp.Diff(want, m, cmpOpts); diff != "" {
 		t.Errorf("decoded mix differs (-want +got):\n%s", diff)
 	}

@@ -93,6 +93,9 @@ const (
 	// MaxOutputs bounds the output files: each holds a file open and a
 	// mastering stage.
 	MaxOutputs = 64
+	// MaxClips bounds the clips of one track: each is a file whose
+	// header graph.Build reads, and a reader while it plays.
+	MaxClips = 1000
 	// MaxTempoChanges bounds the entries of a tempo map: each costs a
 	// little exact arithmetic, and converting a position searches them.
 	MaxTempoChanges = 10_000

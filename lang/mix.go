@@ -143,16 +143,21 @@ type Strip struct {
 	Automation []*Automation
 }
 
-// Track is a track: a source played through a strip.
+// Track is a track: its clips played through a strip.
 type Track struct {
 	Strip
 	Solo bool
 
-	// Source is the path as written; SourcePath is resolved against the mix
-	// folder.
+	// Source is the track's source attribute, the shorthand for one clip
+	// at 0, as written; SourcePath is resolved against the mix folder.
+	// Both are empty when the track has clip blocks.
 	Source      string
 	SourcePath  string
 	SourceRange hcl.Range
+
+	// Clips is the track's audio on the timeline, in source order: its
+	// clip blocks, or the one clip its source attribute stands for.
+	Clips []*Clip
 }
 
 // Address is the track's stable node address.

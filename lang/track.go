@@ -1,6 +1,7 @@
 package lang
 
 import (
+	"fmt"
 	"path/filepath"
 
 	"github.com/hashicorp/hcl/v2"
@@ -8,10 +9,10 @@ import (
 
 var trackBlockSchema = &hcl.BodySchema{
 	Attributes: append([]hcl.AttributeSchema{
-		{Name: "source", Required: true},
+		{Name: "source"},
 		{Name: "solo"},
 	}, stripAttributes...),
-	Blocks: stripBlocks,
+	Blocks: append([]hcl.BlockHeaderSchema{{Type: "clip"}}, stripBlocks...),
 }
 
 func decodeTrackBlock(block *hcl.Block, s *scope, dir string) (*Track, hcl.Diagnostics) {
@@ -32,6 +33,45 @@ func decodeTrackBlock(block *hcl.Block, s *scope, dir string) (*Track, hcl.Diagn
 	}
 	if attr, ok := content.Attributes["solo"]; ok {
 		t.Solo, diags = appendBool(diags, s, attr)
+	}
+	for _, b := range content.Blocks {
+		if b.Type != "clip" {
+			continue
+		}
+		if len(t.Clips) == MaxClips {
+			rng := b.DefRange
+			diags = append(diags, &hcl.Diagnostic{
+				Severity: hcl.DiagError,
+				Summary:  "Too many clips",
+				Detail:   fmt.Sprintf("A track may have at most %d clips; this is clip %d. Split the track.", MaxClips, MaxClips+1),
+				Subject:  &rng,
+			})
+			break
+		}
+		c, d := decodeClipBlock(b, s, dir)
+		diags = append(diags, d...)
+		t.Clips = append(t.Clips, c)
+	}
+	_, hasSource := content.Attributes["source"]
+	switch {
+	case hasSource && len(t.Clips) > 0:
+		rng := t.SourceRange
+		diags = append(diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Source and clips",
+			Detail:   fmt.Sprintf("Track %q has both a source and clip blocks. source = \"...\" is the shorthand for one clip at 0: write that clip as a clip block instead.", t.Name),
+			Subject:  &rng,
+		})
+	case !hasSource && len(t.Clips) == 0:
+		rng := block.DefRange
+		diags = append(diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Track without audio",
+			Detail:   fmt.Sprintf("Track %q needs a source (source = \"vocals.wav\") or clip blocks (clip { source = \"take1.wav\", at = \"5:1\" }).", t.Name),
+			Subject:  &rng,
+		})
+	case hasSource:
+		t.Clips = []*Clip{shorthandClip(t)}
 	}
 	return t, diags
 }

@@ -14,7 +14,7 @@ track "a" { # ERROR: Duplicate track
   source = "a2.wav"
 }
 
-track "b" { # ERROR: Missing required argument
+track "b" { # ERROR: Track without audio
 }
 
 output "main" {

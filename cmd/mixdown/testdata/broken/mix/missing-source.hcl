@@ -1,4 +1,4 @@
-# WANT: Missing required argument
+# WANT: Track without audio
 track "a" {
   gain = -3
 }
