@@ -594,7 +594,7 @@ func (n *nodeState) read(frames int) error {
 			return fmt.Errorf("%s: %w", n.address, err)
 		}
 		if k == 0 {
-			return fmt.Errorf("%s: %s: read returned no data", n.address, n.track.Model.Source)
+			return fmt.Errorf("%s: read returned no data", n.address)
 		}
 	}
 	for ch := range n.buf {

@@ -69,7 +69,11 @@ type Send struct {
 type Track struct {
 	Address string
 	Model   *lang.Track
-	Source  audiofile.Info
+	// Source is the header of the track's first clip: its one file, for
+	// source = "...".
+	Source audiofile.Info
+	// Clips are the clips that play, by start (clips.go).
+	Clips []*Clip
 	// Active is false when the track is muted, or silenced because another
 	// track is soloed. An inactive track contributes nothing, sends
 	// included, and is not processed.
@@ -77,8 +81,16 @@ type Track struct {
 	Strip
 }
 
-// Channels is the channel count through the track's chain: its source's.
-func (t *Track) Channels() int { return t.Source.Channels }
+// Channels is the channel count through the track's chain: its clips'
+// (stereo when any clip is; mono clips play on both channels), or its
+// source's.
+func (t *Track) Channels() int {
+	n := t.Source.Channels
+	for _, c := range t.Clips {
+		n = max(n, c.Info.Channels)
+	}
+	return n
+}
 
 // Bus is a compiled bus.
 type Bus struct {
@@ -153,25 +165,26 @@ func Build(m *lang.Mix) (*Graph, hcl.Diagnostics) {
 	inputs := newInputFiles()
 	rates := &rateSet{mix: m.SampleRate}
 	anySolo := m.AnySolo()
-	var longest *lang.Track
+	var longest *Track
 	sourcesFit := true
 	for _, t := range m.Tracks {
-		info, d := readSourceHeader(t, m, rates)
+		clips, d := compileClips(t, m, rates, inputs)
 		diags = append(diags, d...)
 		sourcesFit = sourcesFit && !hasSummary(d, "Render too long")
-		inputs.add(t.SourcePath, t.Source)
-		// A source at another rate is resampled: its length on the mix's
-		// timeline is ceil(frames · mixRate / fileRate).
-		if frames := timelineFrames(info.Frames, info.SampleRate, m.SampleRate); frames > g.Frames {
-			g.Frames, longest = frames, t
-		}
-		g.Tracks = append(g.Tracks, &Track{
+		tr := &Track{
 			Address: t.Address(),
 			Model:   t,
-			Source:  info,
+			Clips:   clips,
 			Active:  !t.Mute && (!anySolo || t.Solo),
 			Strip:   strip(t.Address(), &t.Strip),
-		})
+		}
+		if len(clips) > 0 {
+			tr.Source = clips[0].Info
+		}
+		if end := tr.End(); end > g.Frames {
+			g.Frames, longest = end, tr
+		}
+		g.Tracks = append(g.Tracks, tr)
 	}
 	for _, b := range sched.buses {
 		g.Buses = append(g.Buses, &Bus{
@@ -280,34 +293,31 @@ func Build(m *lang.Mix) (*Graph, hcl.Diagnostics) {
 	return g, diags
 }
 
-// readSourceHeader checks that a track's source exists, is readable, and
-// fits the mix.
-func readSourceHeader(t *lang.Track, m *lang.Mix, rates *rateSet) (audiofile.Info, hcl.Diagnostics) {
-	if t.SourcePath == "" {
-		return audiofile.Info{}, nil // already reported by lang
-	}
-	rng := t.SourceRange
+// readSourceHeader checks that a source (written as written, resolved to
+// path, at rng) of the track named track exists, is readable, and fits
+// the mix.
+func readSourceHeader(track, written, path string, rng hcl.Range, m *lang.Mix, rates *rateSet) (audiofile.Info, hcl.Diagnostics) {
 	diag := func(summary, detail string) hcl.Diagnostics {
 		return hcl.Diagnostics{{Severity: hcl.DiagError, Summary: summary, Detail: detail, Subject: &rng}}
 	}
-	if _, err := os.Stat(t.SourcePath); err != nil {
+	if _, err := os.Stat(path); err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return audiofile.Info{}, diag("Missing source file",
-				fmt.Sprintf("Track %q reads %q, but there is no such file. Paths are relative to the folder holding the mix file.", t.Name, t.Source))
+				fmt.Sprintf("Track %q reads %q, but there is no such file. Paths are relative to the folder holding the mix file.", track, written))
 		}
-		return audiofile.Info{}, diag("Unreadable source file", fmt.Sprintf("Track %q cannot read %q: %s.", t.Name, t.Source, err))
+		return audiofile.Info{}, diag("Unreadable source file", fmt.Sprintf("Track %q cannot read %q: %s.", track, written, err))
 	}
-	info, err := audiofile.ReadInfo(t.SourcePath)
+	info, err := audiofile.ReadInfo(path)
 	if err != nil {
-		return audiofile.Info{}, diag("Unreadable source file", fmt.Sprintf("Track %q cannot read %q: %s.", t.Name, t.Source, trimErr(err)))
+		return audiofile.Info{}, diag("Unreadable source file", fmt.Sprintf("Track %q cannot read %q: %s.", track, written, trimErr(err)))
 	}
 	if info.Channels > 2 {
 		return info, diag("Too many channels",
-			fmt.Sprintf("%q has %d channels; a track takes mono or stereo. Downmix it to stereo first (for example: sox IN.wav OUT.wav remix 1,3 2,4 for quad).", t.Source, info.Channels))
+			fmt.Sprintf("%q has %d channels; a track takes mono or stereo. Downmix it to stereo first (for example: sox IN.wav OUT.wav remix 1,3 2,4 for quad).", written, info.Channels))
 	}
 	// Before the resampler is designed (it allocates): a header can claim
 	// a thousand hours.
-	if d := sourceTooLong(t, m, timelineFrames(info.Frames, info.SampleRate, m.SampleRate)); d != nil {
+	if d := sourceTooLong(written, rng, m, timelineFrames(info.Frames, info.SampleRate, m.SampleRate)); d != nil {
 		return info, d
 	}
 	if d := rates.add(info.SampleRate, false, rng); d != nil {
@@ -316,7 +326,7 @@ func readSourceHeader(t *lang.Track, m *lang.Mix, rates *rateSet) (audiofile.Inf
 	if info.SampleRate != m.SampleRate {
 		if _, err := resample.New(info.SampleRate, m.SampleRate, max(info.Channels, 1)); err != nil {
 			return info, diag("Unsupported sample rate",
-				fmt.Sprintf("%q is %d Hz and cannot be converted to the mix's %d Hz: %s.", t.Source, info.SampleRate, m.SampleRate, trimErr(err)))
+				fmt.Sprintf("%q is %d Hz and cannot be converted to the mix's %d Hz: %s.", written, info.SampleRate, m.SampleRate, trimErr(err)))
 		}
 	}
 	return info, nil

@@ -31,40 +31,39 @@ func timelineFrames(frames int64, fileRate, mixRate int) int64 {
 
 // sourceTooLong reports a source that alone is longer than the longest
 // render allowed.
-func sourceTooLong(t *lang.Track, m *lang.Mix, frames int64) hcl.Diagnostics {
+func sourceTooLong(written string, rng hcl.Range, m *lang.Mix, frames int64) hcl.Diagnostics {
 	limit := m.Limits.OrDefaults().MaxRenderSeconds
 	seconds := float64(frames) / float64(m.SampleRate)
 	if seconds <= limit {
 		return nil
 	}
-	rng := t.SourceRange
 	return hcl.Diagnostics{{
 		Severity: hcl.DiagError,
 		Summary:  "Render too long",
 		Detail: fmt.Sprintf("%q is %s long, by its header; a render may last at most %s. The -max-render-seconds option raises the limit.",
-			t.Source, duration(seconds), duration(limit)),
+			written, duration(seconds), duration(limit)),
 		Subject: &rng,
 	}}
 }
 
-// renderTooLong reports a render (the longest source, then the tail)
-// longer than allowed: at mix.tail when it is set, else at the longest
-// source.
-func renderTooLong(m *lang.Mix, longest *lang.Track, frames int64) hcl.Diagnostics {
+// renderTooLong reports a render (the track that ends last, then the
+// tail) longer than allowed: at mix.tail when it is set, else where the
+// track's last clip is placed (its source, for source = "...").
+func renderTooLong(m *lang.Mix, longest *Track, frames int64) hcl.Diagnostics {
 	limit := m.Limits.OrDefaults().MaxRenderSeconds
 	song := float64(frames) / float64(m.SampleRate)
-	if song+m.TailSeconds <= limit || longest == nil {
+	if song+m.TailSeconds <= limit || longest == nil || len(longest.Clips) == 0 {
 		return nil
 	}
-	rng := longest.SourceRange
+	rng := longest.Clips[len(longest.Clips)-1].Model.AtRange
 	if m.TailRange.Filename != "" {
 		rng = m.TailRange
 	}
 	return hcl.Diagnostics{{
 		Severity: hcl.DiagError,
 		Summary:  "Render too long",
-		Detail: fmt.Sprintf("The render could last %s: track %q's source is %s long and effect tails may ring on for %s after it (mix.tail). A render may last at most %s. The -max-render-seconds option raises the limit.",
-			duration(song+m.TailSeconds), longest.Name, duration(song), duration(m.TailSeconds), duration(limit)),
+		Detail: fmt.Sprintf("The render could last %s: track %q ends at %s and effect tails may ring on for %s after it (mix.tail). A render may last at most %s. The -max-render-seconds option raises the limit.",
+			duration(song+m.TailSeconds), longest.Model.Name, duration(song), duration(m.TailSeconds), duration(limit)),
 		Subject: &rng,
 	}}
 }

@@ -221,7 +221,15 @@ func buildSignalGraph(g *graph.Graph) (*signalGraph, error) {
 		n.lines = append(n.lines, s.addr)
 		if i < len(g.Tracks) {
 			t := g.Tracks[i]
-			n.lines = append(n.lines, fmt.Sprintf("%s (%s, %d Hz)", t.Model.Source, channelsName(t.Source.Channels), t.Source.SampleRate))
+			if t.Model.Source != "" {
+				n.lines = append(n.lines, fmt.Sprintf("%s (%s, %d Hz)", t.Model.Source, channelsName(t.Source.Channels), t.Source.SampleRate))
+			} else {
+				clips := fmt.Sprintf("%d clips", len(t.Model.Clips))
+				if len(t.Model.Clips) == 1 {
+					clips = "1 clip"
+				}
+				n.lines = append(n.lines, fmt.Sprintf("%s (%s)", clips, channelsName(t.Channels())))
+			}
 			switch {
 			case t.Model.Mute:
 				n.lines = append(n.lines, "muted")

@@ -83,14 +83,16 @@ func lockInputs(g *graph.Graph) (*Lock, error) {
 		Outputs:          map[string]LockOutput{},
 	}
 	for _, t := range g.Tracks {
-		if _, done := l.Sources[t.Model.Source]; done {
-			continue
+		for _, c := range t.Model.Clips { // keyed as written: Files() has the paths only
+			if _, done := l.Sources[c.Source]; done || c.SourcePath == "" {
+				continue
+			}
+			sum, err := hashFile(c.SourcePath)
+			if err != nil {
+				return nil, err
+			}
+			l.Sources[c.Source] = sum
 		}
-		sum, err := hashFile(t.Model.SourcePath)
-		if err != nil {
-			return nil, err
-		}
-		l.Sources[t.Model.Source] = sum
 	}
 	irs := func(effects []*graph.Effect) error {
 		for _, fx := range effects {

@@ -171,7 +171,9 @@ func applyOutSuffix(g *graph.Graph, suffix string) error {
 	}
 	sources := map[string]bool{}
 	for _, t := range g.Tracks {
-		sources[t.Model.SourcePath] = true
+		for _, f := range t.Files() {
+			sources[f] = true
+		}
 	}
 	for _, o := range g.Outputs {
 		ext := filepath.Ext(o.Path)
