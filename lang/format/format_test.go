@@ -163,6 +163,10 @@ func TestCases(t *testing.T) {
 			"variable \"v\" {\n  description = <<EOT\n  two  spaces,\n\n\n  three blank lines\nEOT\n}\n"},
 		{"tempo map", "mix {\n  tempo=120\n  tempo_map=[\n    {at=\"9:1\",tempo=96},\n    { at = \"17:1\", meter = \"3/4\" },\n  ]\n}\n",
 			"mix {\n  tempo = 120\n  tempo_map = [\n    { at = \"9:1\", tempo = 96 },\n    { at = \"17:1\", meter = \"3/4\" },\n  ]\n}\n"},
+		{"clip one-liners", "track \"v\" {\n  clip{source=\"a.wav\",at=\"5:1\"}\n  clip { source = \"b.wav\", at = 21.5, fade_in = 0.1, }\n}\n",
+			"track \"v\" {\n  clip { source = \"a.wav\", at = \"5:1\" }\n  clip { source = \"b.wav\", at = 21.5, fade_in = 0.1 }\n}\n"},
+		{"clip block", "track \"v\" {\n  clip {\n    source=\"a.wav\"\n    at = \"5:1\"\n    fade_curve=\"log\"\n  }\n}\n",
+			"track \"v\" {\n  clip {\n    source     = \"a.wav\"\n    at         = \"5:1\"\n    fade_curve = \"log\"\n  }\n}\n"},
 		{"negation", "track \"a\" {\n  gain = - 3\n  mute = ! var.m\n}\n", "track \"a\" {\n  gain = -3\n  mute = !var.m\n}\n"},
 	}
 	for _, c := range cases {

@@ -298,7 +298,7 @@ func merge(old, new []string) []string {
 type sortKey struct {
 	rank    NodeKind // of the top-level node: mix, variables, ... outputs
 	top     string
-	section int // 0 the node itself, 1 effects and bands, 2 sends, 3 target
+	section int // 0 the node itself, 1 clips, 2 effects and bands, 3 sends, 4 target
 }
 
 func (a sortKey) less(b sortKey) bool {
@@ -315,12 +315,14 @@ func keyOf(n *Node, lookup func(string) *Node) sortKey {
 	section := 0
 	for n.Parent != "" {
 		switch n.Kind {
-		case KindEffect, KindBand:
+		case KindClip:
 			section = 1
-		case KindSend:
+		case KindEffect, KindBand:
 			section = 2
-		case KindTarget:
+		case KindSend:
 			section = 3
+		case KindTarget:
+			section = 4
 		}
 		n = lookup(n.Parent)
 	}

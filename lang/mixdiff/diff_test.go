@@ -409,3 +409,42 @@ variable "on" {
 		t.Errorf("diff %v", got)
 	}
 }
+
+// TestDiffClips: a clip change reads as the clip's address and setting;
+// turning source = "..." into clip blocks shows the clips added.
+func TestDiffClips(t *testing.T) {
+	clips := edit(t, `source = "vocals.wav"`, `clip { source = "takes/verse.wav", at = "5:1", fade_out = 0.5 }
+  clip { source = "takes/chorus.wav", at = "21:1" }`)
+	moved := strings.Replace(clips, `at = "21:1"`, `at = "25:1", gain = -2`, 1)
+	var got []string
+	for _, c := range Diff(load(t, clips), load(t, moved)) {
+		got = append(got, c.String())
+	}
+	want := []string{
+		`track.vocals.clip[1].at: "21:1" → "25:1"`,
+		`track.vocals.clip[1].gain: 0 dB → -2 dB`,
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("(-want +got):\n%s", d)
+	}
+	got = nil
+	for _, c := range Diff(load(t, base), load(t, clips)) {
+		got = append(got, c.String())
+	}
+	t.Log(strings.Join(got, "\n"))
+	if len(got) < 3 || got[0] != `track.vocals.source: "vocals.wav" → (unset)` || !strings.HasPrefix(got[1], "track.vocals.clip[0]") {
+		t.Errorf("source to clips:\n%s", strings.Join(got, "\n"))
+	}
+	var b bytes.Buffer
+	if err := WriteListing(&b, Flatten(load(t, clips))); err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range []string{
+		"track.vocals.clip[0].source = \"takes/verse.wav\"\ntrack.vocals.clip[0].at = \"5:1\"\ntrack.vocals.clip[0].offset = 0 s\ntrack.vocals.clip[0].length = to the end\n" +
+			"track.vocals.clip[0].gain = 0 dB\ntrack.vocals.clip[0].fade_in = 0 s\ntrack.vocals.clip[0].fade_out = 0.5 s\ntrack.vocals.clip[0].fade_curve = \"equal_power\"\ntrack.vocals.clip[1].source",
+	} {
+		if !strings.Contains(b.String(), line) {
+			t.Errorf("listing lacks\n%s\nin\n%s", line, b.String())
+		}
+	}
+}

@@ -53,6 +53,7 @@ const (
 	KindSend
 	KindTarget
 	KindAutomation
+	KindClip
 )
 
 // Node is one addressed part of a mix with its parameters.
@@ -163,9 +164,15 @@ func Flatten(m *lang.Mix) []*Node {
 	sort.SliceStable(tracks, func(i, j int) bool { return tracks[i].Name < tracks[j].Name })
 	for _, t := range tracks {
 		addr := t.Address()
-		params := []Param{text("source", t.Source)}
+		var params []Param
+		if t.Source != "" {
+			params = append(params, text("source", t.Source))
+		}
 		params = append(params, stripParams(&t.Strip, &t.Solo)...)
 		add(&Node{Address: addr, Kind: KindTrack, Params: append(params, chainParam(t.Effects)...)})
+		if t.Source == "" {
+			out = append(out, clipNodes(addr, t.Clips)...)
+		}
 		out = append(out, effectNodes(addr, t.Effects)...)
 		out = append(out, sendNodes(addr, t.Sends)...)
 		out = append(out, automationNodes(addr, t.Automation, m.SampleRate)...)
@@ -481,6 +488,35 @@ func automationNodes(owner string, lanes []*lang.Automation, rate int) []*Node {
 			n.Params = append(n.Params, num(name, p.Value, unit))
 		}
 		out = append(out, n)
+	}
+	return out
+}
+
+// clipNodes lists a track's clip blocks as nodes named by their place in
+// the file (track.vocals.clip[0], as Terraform counts), each with every
+// setting, defaults included, and its position as written.
+func clipNodes(owner string, clips []*lang.Clip) []*Node {
+	var out []*Node
+	for i, c := range clips {
+		length := Param{Name: "length", Value: "to the end", exact: "to the end"}
+		if c.LengthSeconds > 0 {
+			length = num("length", c.LengthSeconds, "s")
+		}
+		out = append(out, &Node{
+			Address: fmt.Sprintf("%s.clip[%d]", owner, i),
+			Kind:    KindClip,
+			Parent:  owner,
+			Params: []Param{
+				text("source", c.Source),
+				ctyParam("at", c.At),
+				num("offset", c.OffsetSeconds, "s"),
+				length,
+				num("gain", c.GainDB, "dB"),
+				num("fade_in", c.FadeInSeconds, "s"),
+				num("fade_out", c.FadeOutSeconds, "s"),
+				text("fade_curve", c.FadeCurve),
+			},
+		})
 	}
 	return out
 }
