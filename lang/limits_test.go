@@ -61,6 +61,7 @@ func hostile() []struct{ name, src, want string } {
 		{"too many tracks", lines(DefaultMaxTracks+1, "track \"t%d\" { source = \"t%d.wav\" }\n"), "Too many tracks"},
 		{"too many buses", lines(DefaultMaxTracks+1, "bus \"b%[1]d\" {}\n"), "Too many buses"},
 		{"too many outputs", lines(MaxOutputs+1, "output \"o%d\" { file = \"o%d.wav\" }\n"), "Too many outputs"},
+		{"too many clips", "track \"t\" {\n" + rep("  clip { source = \"a.wav\" }\n", MaxClips+1) + "}", "Too many clips"},
 		{"long tempo map", "mix {\n tempo = 120\n tempo_map = [\n" + lines(MaxTempoChanges+1, "  { at = \"%[1]d:2\", tempo = 100 },\n") + " ]\n}", "Tempo map too long"},
 		{"too many effects", "bus \"x\" {\n" + rep("  saturation {}\n", MaxEffects+1) + "}", "Too many effects"},
 		{"too many bands", "bus \"x\" {\n  eq {\n" + rep("    bell {}\n", MaxEQBands+1) + "  }\n}", "Too many bands"},
