@@ -83,19 +83,19 @@ func (t *Track) End() int64 {
 type fadeCurve uint8
 
 const (
-	curveEqualPower fadeCurve = iota
-	curveLinear
-	curveLog
+	fadeEqualPower fadeCurve = iota
+	fadeLinear
+	fadeLog
 )
 
 func curveOf(name string) fadeCurve {
 	switch name {
 	case "linear":
-		return curveLinear
+		return fadeLinear
 	case "log":
-		return curveLog
+		return fadeLog
 	}
-	return curveEqualPower
+	return fadeEqualPower
 }
 
 // logFloor is where the log curve starts: -60 dB.
@@ -108,9 +108,9 @@ const logFloor = 0.001
 //	log:         (10^(3(x−1)) − 0.001) / 0.999   (linear in dB from −60 dB, pulled to 0 at x = 0)
 func (c fadeCurve) in(x float64) float64 {
 	switch c {
-	case curveLinear:
+	case fadeLinear:
 		return x
-	case curveLog:
+	case fadeLog:
 		return (detmath.Pow(10, 3*(x-1)) - logFloor) / (1 - logFloor)
 	}
 	return detmath.Sin(float64(x * (math.Pi / 2)))
@@ -118,7 +118,7 @@ func (c fadeCurve) in(x float64) float64 {
 
 // out is the fade-out gain at x in (0, 1), the mirror of in.
 func (c fadeCurve) out(x float64) float64 {
-	if c == curveEqualPower {
+	if c == fadeEqualPower {
 		return detmath.Cos(float64(x * (math.Pi / 2)))
 	}
 	return c.in(1 - x)

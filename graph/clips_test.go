@@ -143,15 +143,6 @@ track "a" {
 	}
 }
 
-// f32 rounds samples as the float WAVs written here store them.
-func f32(x []float64) []float64 {
-	out := make([]float64, len(x))
-	for i, v := range x {
-		out[i] = float64(float32(v))
-	}
-	return out
-}
-
 // TestCrossfadeConstantPower: two independent noise clips overlapping by
 // four seconds keep the power of the sources, within ±0.2 dB in every
 // half-second window across the overlap (equal power); a linear crossfade
