@@ -94,6 +94,7 @@ type Server struct {
 
 	done     chan struct{} // closed by Close: event streams end
 	doneOnce sync.Once
+	kick     chan struct{} // wakes the analysis worker
 }
 
 // New returns a server for cfg. It does no I/O until the first Publish.
@@ -107,9 +108,37 @@ func New(cfg Config) *Server {
 		snaps:   newStore(cfg.Root, cfg.TempDir, cfg.Logf),
 		clients: map[*client]struct{}{},
 		done:    make(chan struct{}),
+		kick:    make(chan struct{}, 1),
 	}
 	s.state = s.marshalState()
+	go s.analyzeWorker()
 	return s
+}
+
+// analyzeWorker measures new snapshots in the background, one at a time,
+// so the page's first request for them finds the answer ready. Renders
+// that were superseded before their turn are measured only if asked for.
+func (s *Server) analyzeWorker() {
+	for {
+		select {
+		case <-s.kick:
+		case <-s.done:
+			return
+		}
+		s.mu.Lock()
+		var todo []*snapshot
+		for _, name := range s.snaps.order {
+			if sl := s.snaps.slots[name]; sl != nil {
+				todo = append(todo, sl.cur, sl.prev)
+			}
+		}
+		s.mu.Unlock()
+		for _, sn := range todo {
+			if sn != nil {
+				sn.analyzeOnce()
+			}
+		}
+	}
 }
 
 // Publish records one watch event: for an OK event it snapshots every
@@ -127,6 +156,10 @@ func (s *Server) Publish(ev watch.Event) {
 	if ev.OK {
 		s.good = &ev
 		s.snaps.update(ev)
+		select {
+		case s.kick <- struct{}{}:
+		default: // the worker has a wake-up pending already
+		}
 	}
 	s.version++
 	s.state = s.marshalState()

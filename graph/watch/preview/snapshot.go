@@ -81,7 +81,6 @@ func (st *store) update(ev watch.Event) {
 			remove(sl.prev.path, st.logf)
 		}
 		sl.prev, sl.cur = sl.cur, snap
-		go snap.analyzeOnce() // ready by the time the page asks, usually
 	}
 	for name, sl := range st.slots {
 		if !seen[name] {

@@ -42,7 +42,11 @@
 
   const finite = (v) => typeof v === 'number' && Number.isFinite(v);
   const fmt = (v, digits = 1) => (finite(v) ? v.toFixed(digits) : '–');
-  const signed = (v, digits = 1) => (finite(v) ? (v > 0 ? '+' : v < 0 ? '−' : '±') + Math.abs(v).toFixed(digits) : '');
+  function signed(v, digits = 1) {
+    if (!finite(v)) return '';
+    const s = Math.abs(v).toFixed(digits);
+    return (Number(s) === 0 ? '±' : v > 0 ? '+' : '−') + s;
+  }
   const minus = (s) => s.replace(/^-/, '−');
   function clock(t) {
     if (!finite(t) || t < 0) t = 0;
@@ -412,7 +416,7 @@
     const mg = matchGains();
     $('match-info').textContent = !P.match ? '' : !hasPrev ? 'needs a previous render'
       : mg.side === '' ? 'same loudness: no change'
-      : 'lowering ' + (mg.side === 'B' ? 'B (current)' : 'A (previous)') + ' by ' + Math.abs(mg.db).toFixed(1) +
+      : 'lowering ' + (mg.side === 'B' ? 'B (current)' : 'A (previous)') + ' by ' + Math.abs(mg.db).toFixed(2) +
         ' dB (' + minus(fmt(P.cur.lufs)) + ' vs ' + minus(fmt(P.prev.lufs)) + ' LUFS)';
     $('loop-clear').hidden = !P.loop;
   }
