@@ -27,6 +27,12 @@ type Options struct {
 	Workers   int // goroutines per level; 0 means GOMAXPROCS
 	// Stats, when set, receives what the render did.
 	Stats *Stats
+	// Cache, when set, supplies the signals of nodes whose key has not
+	// changed and keeps those rendered now (see Cache). The output is
+	// bit-identical with or without it.
+	Cache *Cache
+
+	noCacheReads bool // record only: a retry after errCacheShort
 }
 
 // Engine renders a graph block by block. It owns every buffer the render
@@ -52,6 +58,8 @@ type Engine struct {
 	raw     int64 // raw frames rendered
 
 	stems  []*stem
+	cache  *Cache
+	keys   []NodeKey
 	bundle [][]float64 // master then each stem, stereo: the raw block
 	view   [][]float64 // the bundle's part handed out by the last Next
 
@@ -64,6 +72,8 @@ type Engine struct {
 
 // contribution is one signal summed into a bus or the master.
 type contribution struct {
+	from  *nodeState
+	pre   bool        // from's pre buffer rather than its out
 	src   [][]float64 // a node's out or pre buffer (stereo)
 	gain  float64     // linear; 1 for a main output
 	delay *delayLine  // latency compensation, or nil
@@ -93,6 +103,15 @@ type nodeState struct {
 	err    error
 
 	auto *nodeAuto // automation (automation.go); nil when the strip has none
+
+	// The render cache (see planCache).
+	key    Key         // the chain output's key
+	outKey Key         // key of what the node hands on: chain, fader, pan, sends
+	hit    cacheSource // the chain output comes from the cache
+	rec    *recorder   // the chain output is recorded for the cache
+	skip   bool        // nothing live needs this node: not processed
+	frames int64       // frames processed (rendered or read from cache)
+	cached int64       // of which read from the cache
 }
 
 type keyedProc struct {
@@ -154,6 +173,13 @@ func NewEngine(g *Graph, opts Options) (*Engine, error) {
 		markKeys(allEffects(i))
 	}
 	markKeys(g.Master.Effects)
+	// Every key's pre buffer exists before any chain captures it: a
+	// compressor may listen to a track declared after its own.
+	for _, n := range e.nodes {
+		if n.needPre {
+			n.pre = alloc(2, bs)
+		}
+	}
 	setup := func(n *nodeState, effects []*Effect) error {
 		if n.needPre && n.pre == nil {
 			n.pre = alloc(2, bs)
@@ -210,7 +236,7 @@ func NewEngine(g *Graph, opts Options) (*Engine, error) {
 			continue
 		}
 		st := strips(i)
-		dest(st.Dest).inputs = append(dest(st.Dest).inputs, contribution{src: n.out, gain: 1})
+		dest(st.Dest).inputs = append(dest(st.Dest).inputs, contribution{from: n, src: n.out, gain: 1})
 		for k, s := range st.Sends {
 			src := n.out
 			if s.PreFader {
@@ -218,7 +244,7 @@ func NewEngine(g *Graph, opts Options) (*Engine, error) {
 			}
 			d := dest(s.Dest)
 			src, gain := n.auto.send(k, src, dsp.DBToGain(s.LevelDB))
-			d.inputs = append(d.inputs, contribution{src: src, gain: gain})
+			d.inputs = append(d.inputs, contribution{from: n, pre: s.PreFader, src: src, gain: gain})
 		}
 	}
 	// Latencies, in node order: every node's inputs come from nodes
@@ -309,9 +335,15 @@ func NewEngine(g *Graph, opts Options) (*Engine, error) {
 		return nil, err
 	}
 
+	if opts.Cache != nil {
+		if err := e.planCache(opts.Cache, !opts.noCacheReads); err != nil {
+			return nil, err
+		}
+	}
+
 	// Sources last, so a failure above leaves no file open.
 	for _, n := range e.nodes {
-		if n.track == nil || !n.track.Active && !isKey[n] {
+		if n.track == nil || !n.track.Active && !isKey[n] || n.skip || n.hit != nil {
 			continue
 		}
 		r, err := openSource(n.track, g.SampleRate)
@@ -363,6 +395,15 @@ func newNode(address string, chans, bs int, st *Strip) *nodeState {
 	}
 	n.auto = newNodeAuto(st, chans, bs)
 	return n
+}
+
+// allNodes is the tracks, the buses and the master.
+func (e *Engine) allNodes() []*nodeState {
+	all := e.nodes[:len(e.nodes):len(e.nodes)]
+	if e.master != nil {
+		all = append(all, e.master)
+	}
+	return all
 }
 
 // Latency is the graph's total latency, which the engine compensates.
@@ -429,10 +470,24 @@ func (e *Engine) StemBlock(i int) [][]float64 { return e.view[2+2*i : 4+2*i] }
 // Stats counts what a render did, for tests and reports.
 type Stats struct {
 	RawFrames int64 // frames run through the graph
+	// NodeFrames counts frames of node signals (tracks, buses, master)
+	// the render produced; CachedFrames those of them read from the cache.
+	NodeFrames   int64
+	CachedFrames int64
+	// Keys are the content keys of every node and output, in graph order,
+	// when the render used a cache.
+	Keys []NodeKey
 }
 
 // Stats reports the engine's work so far.
-func (e *Engine) Stats() Stats { return Stats{RawFrames: e.raw} }
+func (e *Engine) Stats() Stats {
+	s := Stats{RawFrames: e.raw, Keys: e.keys}
+	for _, n := range e.allNodes() {
+		s.NodeFrames += n.frames
+		s.CachedFrames += n.cached
+	}
+	return s
+}
 
 // stem is an output that takes a track or bus instead of the master.
 type stem struct {
@@ -480,8 +535,9 @@ func (e *Engine) renderRaw(n int) error {
 		}
 	}
 	m := e.master
-	m.sumInputs(n)
-	m.processChain(n)
+	if err := m.runChain(n); err != nil {
+		return err
+	}
 	if m.auto != nil {
 		if err := e.placeMaster(n); err != nil {
 			return err
@@ -528,15 +584,10 @@ func (n *nodeState) process(frames int) {
 	if n.err != nil {
 		return
 	}
-	if n.track != nil {
-		if err := n.read(frames); err != nil {
-			n.err = err
-			return
-		}
-	} else {
-		n.sumInputs(frames)
+	if err := n.runChain(frames); err != nil {
+		n.err = err
+		return
 	}
-	n.processChain(frames)
 	if n.needPre {
 		placeStereo(n.pre, n.view, n.preL, n.preR, frames)
 	}
@@ -550,6 +601,31 @@ func (n *nodeState) process(frames int) {
 	if i := firstNonFinite(n.out, frames); i >= 0 {
 		n.err = &NonFiniteError{Address: n.address, frame: i}
 	}
+}
+
+// runChain leaves the node's chain output in buf and view: read from the
+// cache, or rendered from its source or inputs (and recorded).
+func (n *nodeState) runChain(frames int) error {
+	n.frames += int64(frames)
+	if n.hit != nil {
+		for ch := range n.view {
+			n.view[ch] = n.buf[ch][:frames]
+		}
+		n.cached += int64(frames)
+		return n.hit.read(n.buf, frames)
+	}
+	if n.track != nil {
+		if err := n.read(frames); err != nil {
+			return err
+		}
+	} else {
+		n.sumInputs(frames)
+	}
+	n.processChain(frames)
+	if n.rec != nil {
+		n.rec.add(n.buf, frames)
+	}
+	return nil
 }
 
 // firstNonFinite returns the first frame of buf[:][:n] holding NaN or
@@ -680,10 +756,13 @@ func placeStereo(dst [][]float64, in [][]float64, gl, gr float64, n int) {
 
 // Close releases the engine's files and goroutines.
 func (e *Engine) Close() {
-	for _, n := range e.nodes {
+	for _, n := range e.allNodes() {
 		if n.reader != nil {
 			n.reader.Close()
 			n.reader = nil
+		}
+		if n.hit != nil {
+			n.hit.close()
 		}
 	}
 	if e.pool != nil {

@@ -42,7 +42,22 @@ type OutputResult struct {
 // Without mastering targets, the master streams straight to every output.
 // With one, the master is spooled and each output is mastered from the
 // spool (see the mastering stage).
+//
+// With Options.Cache, nodes whose key has not changed are read from the
+// cache instead of rendered, and the nodes rendered are kept for the next
+// render; the files written are the same bytes either way.
 func Render(ctx context.Context, g *Graph, opts Options) ([]OutputResult, error) {
+	res, err := render(ctx, g, opts)
+	if errors.Is(err, errCacheShort) {
+		// A cached signal ended before this render's tail did: render
+		// again, reading nothing from the cache.
+		opts.noCacheReads = true
+		res, err = render(ctx, g, opts)
+	}
+	return res, err
+}
+
+func render(ctx context.Context, g *Graph, opts Options) ([]OutputResult, error) {
 	e, err := NewEngine(g, opts)
 	if err != nil {
 		return nil, err
@@ -178,9 +193,6 @@ func Render(ctx context.Context, g *Graph, opts Options) ([]OutputResult, error)
 		}
 	}
 
-	if opts.Stats != nil {
-		*opts.Stats = e.Stats()
-	}
 	results := make([]OutputResult, 0, len(sinks))
 	for i, s := range sinks {
 		if err := s.w.Commit(); err != nil {
@@ -205,6 +217,14 @@ func Render(ctx context.Context, g *Graph, opts Options) ([]OutputResult, error)
 			Target:   s.report,
 			Warnings: s.warnings,
 		})
+	}
+	if opts.Stats != nil {
+		*opts.Stats = e.Stats()
+	}
+	// The outputs are in place; a cache that cannot keep this render's
+	// nodes costs the next render time, not this one its result.
+	if err := e.finishRecording(ctx); err == nil {
+		_ = e.commitCache()
 	}
 	return results, nil
 }
