@@ -55,7 +55,14 @@ type Output struct {
 	TargetPeak  *float64 // the true-peak ceiling, when it has one
 	DeltaLUFS   *float64 // change since the previous good render, when there was one
 	DeltaPeakDB *float64
+	// ShortTerm is the short-term (3 s) loudness every 0.1 s, LUFS, as
+	// dsp/loudness.Result.ShortTerm: the curve over the song.
+	ShortTerm []float64
 }
+
+// Measurements follow dsp/loudness: silence reads -Inf LUFS and an
+// undefined loudness range NaN. encoding/json refuses both, so a JSON
+// writer must map them (e.g. to null) first.
 
 // Diagnostic is one diagnostic of a rejected edit, for machine readers.
 type Diagnostic struct {
