@@ -16,7 +16,7 @@ import (
 
 var cmdRender = &Command{
 	Name:      "render",
-	UsageLine: "render [-check] FILE [-var NAME=VALUE]... [-var-file FILE]...",
+	UsageLine: "render [-check] [-cache] FILE [-var NAME=VALUE]... [-var-file FILE]...",
 	Short:     "render a mix to its output files",
 	Long: `
 Render loads the mix FILE, compiles it and writes every output it declares.
@@ -42,6 +42,11 @@ or when there is no lock. Outputs present on disk must also be the files
 the mix renders. A lock written by another mixdown version is noted, not
 failed, when everything else matches. See docs/git.md.
 
+With -cache, render keeps every node's rendered signal in .mixdown/cache/
+beside the mix (up to -cache-disk, default 8GiB) and reads the nodes whose
+inputs have not changed from it, as watch does: the files written are the
+same bytes. Add .mixdown/ to .gitignore.
+
 Flags may come before or after FILE.
 `,
 }
@@ -51,6 +56,7 @@ var renderFlags struct {
 	blockSize int
 	check     bool
 	outSuffix string
+	cache     cacheFlags
 }
 
 func init() {
@@ -63,6 +69,7 @@ func init() {
 		renderFlags.check = false
 		fs.BoolVar(&renderFlags.check, "check", false, "render to a temporary folder and compare with FILE.lock.json; exit 3 if they differ")
 		renderFlags.outSuffix = ""
+		renderFlags.cache.register(fs, 0)
 		fs.StringVar(&renderFlags.outSuffix, "out-suffix", "", "insert `SUFFIX` before the extension of every output file (and the lock's name), for variants: -var instrumental=true -out-suffix=-instrumental")
 	}
 	cmdRender.Run = runRender
@@ -87,6 +94,7 @@ func runRender(env *Env, args []string) int {
 	}
 	opts := graph.Options{BlockSize: renderFlags.blockSize}
 	if renderFlags.check {
+		// -check proves the lock by rendering everything: no cache.
 		return renderCheck(env, file, lockFile, g, opts)
 	}
 	// Hash the inputs before rendering: the lock records what was read.
@@ -95,6 +103,7 @@ func runRender(env *Env, args []string) int {
 		fmt.Fprintf(env.Stderr, "Error: %s\n", trimPathError(err))
 		return exitFail
 	}
+	opts.Cache = renderFlags.cache.build(file)
 	results, err := graph.Render(env.Ctx, g, opts)
 	if errors.Is(err, context.Canceled) {
 		fmt.Fprintf(env.Stderr, "Render interrupted: no output was written, and earlier outputs are untouched.\n")

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"errors"
 	"os"
@@ -8,6 +9,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -44,10 +46,7 @@ func TestInterruptedRenderProcess(t *testing.T) {
 	if err != nil {
 		t.Skip("no go tool to build mixdown with")
 	}
-	bin := filepath.Join(t.TempDir(), "mixdown")
-	if out, err := exec.Command(goTool, "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := buildMixdown(t, goTool)
 
 	for _, sig := range []os.Signal{os.Interrupt, syscall.SIGTERM} {
 		dir := t.TempDir()
@@ -136,6 +135,137 @@ func TestInterruptedRenderProcess(t *testing.T) {
 		if entries, _ := os.ReadDir(tmp); len(entries) > 0 {
 			t.Errorf("%v: %d files left in TMPDIR (the mastering spool?)", sig, len(entries))
 		}
+	}
+}
+
+var built struct {
+	sync.Once
+	bin string
+	out []byte
+	err error
+}
+
+// buildMixdown builds the binary once for every test that needs a real
+// process.
+func buildMixdown(t *testing.T, goTool string) string {
+	t.Helper()
+	built.Do(func() {
+		dir, err := os.MkdirTemp("", "mixdown-bin-")
+		if err != nil {
+			built.err = err
+			return
+		}
+		built.bin = filepath.Join(dir, "mixdown")
+		built.out, built.err = exec.Command(goTool, "build", "-o", built.bin, ".").CombinedOutput()
+	})
+	if built.err != nil {
+		t.Fatalf("go build: %v\n%s", built.err, built.out)
+	}
+	return built.bin
+}
+
+// TestWatchInterrupted: Ctrl-C during a watch's render stops it cleanly:
+// exit 0, the last good outputs byte for byte, no temporary file anywhere.
+func TestWatchInterrupted(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("Windows cannot send SIGINT to another process")
+	}
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("no go tool to build mixdown with")
+	}
+	bin := buildMixdown(t, goTool)
+	dir := t.TempDir()
+	tmp := filepath.Join(dir, "tmp")
+	if err := os.MkdirAll(filepath.Join(dir, "stems"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(tmp, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	mix := filepath.Join(dir, "song.mix.hcl")
+	if err := os.WriteFile(mix, []byte(signalMix), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	writeBrokenTone(t, filepath.Join(dir, "stems", "a.wav"), 48000, 2, 48000)
+
+	cmd := exec.Command(bin, "watch", mix, "-block-size", "1", "-debounce", "1ms")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "TMPDIR="+tmp)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	lines := make(chan string, 100)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			lines <- sc.Text()
+		}
+		close(lines)
+	}()
+	waitLine := func(prefix string) {
+		t.Helper()
+		timeout := time.After(2 * time.Minute)
+		for {
+			select {
+			case l, ok := <-lines:
+				if !ok {
+					t.Fatalf("watch exited before %q:\n%s", prefix, stderr.String())
+				}
+				if strings.HasPrefix(l, prefix) {
+					return
+				}
+			case <-timeout:
+				t.Fatalf("no %q within 2 minutes:\n%s", prefix, stderr.String())
+			}
+		}
+	}
+	waitLine("render 1 ")
+	before := map[string][]byte{}
+	for _, name := range []string{"main.wav", "loud.wav"} {
+		if before[name], err = os.ReadFile(filepath.Join(dir, "out", name)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A long source: the next render takes minutes at one frame a block.
+	writeBrokenTone(t, filepath.Join(dir, "stems", "a.wav"), 48000, 2, 48000*60)
+	deadline := time.Now().Add(2 * time.Minute)
+	for len(tempFiles(t, filepath.Join(dir, "out"))) == 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("the second render never started writing:\n%s", stderr.String())
+		}
+		time.Sleep(10 * time.Millisecond) // polling, not hoping: the loop waits for the file
+	}
+	if err := cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err = <-done:
+	case <-time.After(2 * time.Minute):
+		t.Fatal("watch still running 2 minutes after Ctrl-C")
+	}
+	if err != nil {
+		t.Errorf("watch exited with %v after Ctrl-C, want 0:\n%s", err, stderr.String())
+	}
+	for name, want := range before {
+		if got, err := os.ReadFile(filepath.Join(dir, "out", name)); err != nil || !bytes.Equal(got, want) {
+			t.Errorf("out/%s changed (err %v)", name, err)
+		}
+	}
+	if left := tempFiles(t, filepath.Join(dir, "out")); len(left) > 0 {
+		t.Errorf("temporary files left in out/: %v", left)
+	}
+	if entries, _ := os.ReadDir(tmp); len(entries) > 0 {
+		t.Errorf("%d files left in TMPDIR (the mastering spool?)", len(entries))
 	}
 }
 
