@@ -36,10 +36,13 @@ track "c" {
   pan = 0.3
   output = bus.group
   send { to = bus.verb, level = -12, pre_fader = true }
+  automate "gain" { points = [[0, -6], [1, 0]] }
+  automate "send.verb.level" { points = [[0, -20], [0.5, -12]], curve = "step" }
 }
 bus "group" {
   gain = %s
   delay { time = 90, feedback = 0.2, mix = 0.2 }
+  automate "delay.mix" { points = [[0, 0.1], [0.7, 0.4]], curve = "step" }
 }
 bus "verb" {
   reverb { decay = %s, mix = 1 }
