@@ -157,8 +157,8 @@ func (c *Clip) flat(k0, k1 int64) bool {
 // compileClips reads the headers of a track's clip sources and places the
 // clips on the timeline: by start, crossfading where they overlap. Clips
 // that fail, or have nothing to play, are left out.
-func compileClips(t *lang.Track, m *lang.Mix, rates *rateSet, inputs *inputFiles) ([]*Clip, hcl.Diagnostics) {
-	var diags hcl.Diagnostics
+// channels is the widest clip's channel count, empty files included.
+func compileClips(t *lang.Track, m *lang.Mix, rates *rateSet, inputs *inputFiles) (kept []*Clip, channels int, diags hcl.Diagnostics) {
 	var clips []*Clip
 	diag := func(rng hcl.Range, summary, detail string) {
 		diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: summary, Detail: detail, Subject: &rng})
@@ -173,6 +173,7 @@ func compileClips(t *lang.Track, m *lang.Mix, rates *rateSet, inputs *inputFiles
 		if d.HasErrors() {
 			continue
 		}
+		channels = max(channels, info.Channels)
 		avail := timelineFrames(info.Frames, info.SampleRate, m.SampleRate)
 		cl := &Clip{
 			Model: c, Info: info,
@@ -215,7 +216,6 @@ func compileClips(t *lang.Track, m *lang.Mix, rates *rateSet, inputs *inputFiles
 	// By start; clips starting together keep their source order (and are
 	// refused below: one lies inside the other).
 	sort.SliceStable(clips, func(i, j int) bool { return clips[i].Start < clips[j].Start })
-	var kept []*Clip
 	for _, b := range clips {
 		if k := len(kept); k > 0 {
 			a := kept[k-1]
@@ -239,7 +239,7 @@ func compileClips(t *lang.Track, m *lang.Mix, rates *rateSet, inputs *inputFiles
 		}
 		kept = append(kept, b)
 	}
-	return kept, diags
+	return kept, channels, diags
 }
 
 // seconds prints frames at rate as seconds, for diagnostics.

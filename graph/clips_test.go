@@ -479,3 +479,35 @@ track "u" {
 		t.Errorf("Frames = %d, want the last clip's end", g.Frames)
 	}
 }
+
+// TestEmptyClipSource: a clip of an empty file plays nothing but still
+// gives its track its channels, as an empty source always did.
+func TestEmptyClipSource(t *testing.T) {
+	dir := t.TempDir()
+	writeWAV(t, filepath.Join(dir, "empty.wav"), 48000, nil, nil)
+	writeWAV(t, filepath.Join(dir, "one.wav"), 48000, dc(100, 0.5))
+	g := mustBuild(t, dir, `
+track "a" {
+  source = "empty.wav"
+}
+track "b" {
+  clip { source = "one.wav" }
+  clip { source = "empty.wav", at = 0.001 }
+  clip { source = "one.wav", at = 0.0015 }
+}
+`)
+	if c := g.Tracks[0].Channels(); c != 2 {
+		t.Errorf("empty stereo source: %d channels", c)
+	}
+	if c := g.Tracks[1].Channels(); c != 2 || len(g.Tracks[1].Clips) != 2 {
+		t.Errorf("track b: %d channels, %d clips", g.Tracks[1].Channels(), len(g.Tracks[1].Clips))
+	}
+	if out := playTrack(t, g, 0, 64); len(out[0]) != 0 {
+		t.Errorf("empty source played %d frames", len(out[0]))
+	}
+	out := playTrack(t, g, 1, 7)
+	if len(out[0]) != 172 || out[0][50] != 0.5 || out[1][50] != 0.5 || out[0][85] <= 0.5 || out[0][150] != 0.5 {
+		t.Errorf("track b: %d frames, %v", len(out[0]), out[0][:10])
+	}
+	renderMaster(t, g, Options{})
+}

@@ -72,8 +72,10 @@ type Track struct {
 	// Source is the header of the track's first clip: its one file, for
 	// source = "...".
 	Source audiofile.Info
-	// Clips are the clips that play, by start (clips.go).
-	Clips []*Clip
+	// Clips are the clips that play, by start (clips.go); clips of an
+	// empty file are left out.
+	Clips    []*Clip
+	channels int
 	// Active is false when the track is muted, or silenced because another
 	// track is soloed. An inactive track contributes nothing, sends
 	// included, and is not processed.
@@ -84,13 +86,7 @@ type Track struct {
 // Channels is the channel count through the track's chain: its clips'
 // (stereo when any clip is; mono clips play on both channels), or its
 // source's.
-func (t *Track) Channels() int {
-	n := t.Source.Channels
-	for _, c := range t.Clips {
-		n = max(n, c.Info.Channels)
-	}
-	return n
-}
+func (t *Track) Channels() int { return t.channels }
 
 // Bus is a compiled bus.
 type Bus struct {
@@ -168,7 +164,7 @@ func Build(m *lang.Mix) (*Graph, hcl.Diagnostics) {
 	var longest *Track
 	sourcesFit := true
 	for _, t := range m.Tracks {
-		clips, d := compileClips(t, m, rates, inputs)
+		clips, channels, d := compileClips(t, m, rates, inputs)
 		diags = append(diags, d...)
 		sourcesFit = sourcesFit && !hasSummary(d, "Render too long")
 		tr := &Track{
@@ -178,6 +174,7 @@ func Build(m *lang.Mix) (*Graph, hcl.Diagnostics) {
 			Active:  !t.Mute && (!anySolo || t.Solo),
 			Strip:   strip(t.Address(), &t.Strip),
 		}
+		tr.channels = channels
 		if len(clips) > 0 {
 			tr.Source = clips[0].Info
 		}
