@@ -268,3 +268,35 @@ func TestCacheSourceReplaced(t *testing.T) {
 		t.Error("replacing a source did not change the output")
 	}
 }
+
+// TestCacheClips: the cache keys a track of clips by every clip's file and
+// by where the clips sit: replacing the second clip's file, or moving a
+// clip by one frame, renders anew, bit-identical to a full render.
+func TestCacheClips(t *testing.T) {
+	dir := t.TempDir()
+	writeWAV(t, filepath.Join(dir, "a.wav"), 48000, musicLike(24000, 48000, 1))
+	writeWAV(t, filepath.Join(dir, "b.wav"), 48000, musicLike(24000, 48000, 2))
+	mix := func(at string) string {
+		return `mix { tempo = 120, tail = 0.1 }
+track "v" {
+  clip { source = "a.wav", fade_out = 0.1 }
+  clip { source = "b.wav", at = ` + at + ` }
+  compressor { threshold = -20 }
+}
+output "main" { file = "out.wav" }
+`
+	}
+	cache := NewCache(1 << 30)
+	before := renderFiles(t, dir, mix(`"1:2"`), Options{Cache: cache})
+	writeWAV(t, filepath.Join(dir, "b.wav"), 48000, musicLike(24000, 48000, 3))
+	got := renderFiles(t, dir, mix(`"1:2"`), Options{Cache: cache})
+	sameFiles(t, "replaced clip source", got, renderFiles(t, dir, mix(`"1:2"`), Options{}))
+	if bytes.Equal(got["output.main"], before["output.main"]) {
+		t.Error("replacing the second clip's file did not change the output")
+	}
+	moved := renderFiles(t, dir, mix(`0.5 + 1/48000`), Options{Cache: cache})
+	sameFiles(t, "moved clip", moved, renderFiles(t, dir, mix(`0.5 + 1/48000`), Options{}))
+	if bytes.Equal(moved["output.main"], got["output.main"]) {
+		t.Error("moving a clip by a frame did not change the output")
+	}
+}

@@ -73,7 +73,7 @@ func (e *Engine) planCache(c *Cache, reads bool) error {
 		w.u64(rate)
 		w.u64(uint64(n.chans))
 		if n.track != nil {
-			for _, f := range trackFiles(n.track) {
+			for _, f := range n.track.Files() {
 				w.file(f)
 			}
 		}
@@ -276,6 +276,3 @@ func (e *Engine) commitCache() error {
 	}
 	return e.cache.store(recs)
 }
-
-// trackFiles lists the files a track reads.
-func trackFiles(t *Track) []string { return []string{t.Model.SourcePath} }
