@@ -3,12 +3,15 @@
 // one output without a target (so a fader move changes its loudness) and
 // one mastered to EBU R 128.
 //
-//	go run ./scripts/e2e-preview/genmix DIR
+//	go run ./scripts/e2e-preview/genmix [-seconds N] DIR
+//
+// -seconds makes longer stems, to try the page with a full-length song.
 //
 // The stems are deterministic: the same bytes on every machine.
 package main
 
 import (
+	"flag"
 	"fmt"
 	"math"
 	"os"
@@ -17,10 +20,9 @@ import (
 	"github.com/mixdown/mixdown/dsp/audiofile"
 )
 
-const (
-	rate    = 44100
-	seconds = 8
-)
+const rate = 44100
+
+var seconds = 8
 
 // Mix is the mix file. The browser test changes the chord's gain (the line
 // with "gain = -6") and checks the page shows the new loudness and the
@@ -59,11 +61,13 @@ output "broadcast" {
 `
 
 func main() {
-	if len(os.Args) != 2 {
-		fmt.Fprintln(os.Stderr, "usage: genmix DIR")
+	flag.IntVar(&seconds, "seconds", 8, "length of the stems")
+	flag.Parse()
+	if flag.NArg() != 1 || seconds < 1 {
+		fmt.Fprintln(os.Stderr, "usage: genmix [-seconds N] DIR")
 		os.Exit(2)
 	}
-	dir := os.Args[1]
+	dir := flag.Arg(0)
 	if err := run(dir); err != nil {
 		fmt.Fprintln(os.Stderr, "genmix:", err)
 		os.Exit(1)
@@ -79,7 +83,7 @@ func run(dir string) error {
 	chord := make([]float64, n)
 	for i := range chord {
 		t := float64(i) / rate
-		swell := 0.6 + 0.4*math.Sin(2*math.Pi*t/seconds-math.Pi/2)
+		swell := 0.6 + 0.4*math.Sin(2*math.Pi*t/float64(seconds)-math.Pi/2)
 		v := 0.0
 		for _, f := range []float64{220, 277.18, 329.63, 440} {
 			v += math.Sin(2 * math.Pi * f * t)
@@ -97,12 +101,16 @@ func run(dir string) error {
 		age := float64(i%(rate/4)) / rate
 		ticks[i] = 0.5 * noise * math.Exp(-age*40)
 	}
-	for name, x := range map[string][]float64{"chord": chord, "ticks": ticks} {
-		w, err := audiofile.Create(filepath.Join(dir, "stems", name+".wav"), rate, 1, audiofile.PCM24)
+	for _, st := range []struct {
+		name string
+		x    []float64
+	}{{"chord", chord}, {"ticks", ticks}} {
+		w, err := audiofile.Create(filepath.Join(dir, "stems", st.name+".wav"), rate, 1, audiofile.PCM24)
 		if err != nil {
 			return err
 		}
-		if err := w.Write([][]float64{x}); err != nil {
+		defer w.Abort() // a no-op after Commit
+		if err := w.Write([][]float64{st.x}); err != nil {
 			return err
 		}
 		if err := w.Commit(); err != nil {

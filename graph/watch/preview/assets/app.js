@@ -287,17 +287,20 @@
     state = s;
     $('title').textContent = s.title || '';
     const pairs = s.snapshots || [];
-    // Forget decoded renders no longer offered.
+    if (!pairs.some((p) => p.output === selected)) selected = pairs.length ? pairs[0].output : '';
+    // Keep decoded audio of the chosen output's pair only (a 3-minute
+    // stereo render is 60 MB decoded), analyses of every offered render.
     const live = new Set();
     for (const p of pairs) {
       for (const v of [p.current, p.previous]) {
-        if (v) live.add(v.audio), live.add(v.analysis);
+        if (!v) continue;
+        live.add(v.analysis);
+        if (p.output === selected) live.add(v.audio);
       }
     }
     for (const m of [buffers, analyses]) {
       for (const k of [...m.keys()]) if (!live.has(k)) m.delete(k);
     }
-    if (!pairs.some((p) => p.output === selected)) selected = pairs.length ? pairs[0].output : '';
     renderOutputs(pairs);
     renderStatus();
     renderDiagnostics();
