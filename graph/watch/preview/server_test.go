@@ -488,6 +488,13 @@ func TestSecurityHeaders(t *testing.T) {
 			t.Errorf("page contains %q, which the policy forbids or which needs the network", bad)
 		}
 	}
+	// The script never turns text into markup or code, and names no host.
+	_, js := get(t, ts.URL+"/static/app.js")
+	for _, bad := range []string{"innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(", "new Function", "http://", "https://"} {
+		if bytes.Contains(js, []byte(bad)) {
+			t.Errorf("app.js uses %q", bad)
+		}
+	}
 	resp, _ := get(t, ts.URL+"/")
 	if ct := resp.Header.Get("Content-Type"); ct != "text/html; charset=utf-8" {
 		t.Errorf("page Content-Type %q", ct)

@@ -34,6 +34,7 @@
     loop: null,         // {start, end} in s
     nodes: [],          // [{src, ab, lm, which}]
     loadToken: 0,
+    loading: null,      // the promise of the latest loadPair
     curAnalysis: null,
     prevAnalysis: null,
   };
@@ -309,7 +310,7 @@
     const pair = pairs.find((p) => p.output === selected);
     if (pair && (!P.cur || P.cur.audio !== pair.current.audio ||
                  (P.prev ? P.prev.audio : '') !== (pair.previous ? pair.previous.audio : ''))) {
-      loadPair(pair);
+      P.loading = loadPair(pair);
     }
   }
 
@@ -612,11 +613,9 @@
       P.loop = null;
       waveCache = null;
       if (state) onState(state);
-      if (wasPlaying) {
-        // play once the other output is decoded
+      if (wasPlaying && P.loading) {
         const token = P.loadToken;
-        const wait = () => (P.cur && P.cur.buf ? play() : token === P.loadToken && setTimeout(wait, 50));
-        wait();
+        P.loading.then(() => token === P.loadToken && play()); // once the other output is decoded
       }
     });
     document.addEventListener('keydown', (ev) => {
