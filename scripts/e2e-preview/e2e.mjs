@@ -24,11 +24,12 @@ import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import path from 'node:path';
 
-const [mixdown, mixDir, artifacts] = process.argv.slice(2);
+const [mixdownArg, mixDir, artifacts] = process.argv.slice(2);
 if (!artifacts) {
   console.error('usage: node e2e.mjs MIXDOWN MIXDIR ARTIFACTS');
   process.exit(2);
 }
+const mixdown = path.resolve(mixdownArg || '');
 const require = createRequire(path.join(process.env.PLAYWRIGHT_DIR || '.', 'node_modules', '/'));
 const { chromium } = require('playwright-core');
 
@@ -58,7 +59,7 @@ function edit(from, to) {
 }
 
 // 1. watch
-const watch = spawn(mixdown, ['watch', '-serve', '127.0.0.1:0', mixFile], {
+const watch = spawn(mixdown, ['watch', '-serve', '127.0.0.1:0', 'song.mix.hcl'], {
   cwd: mixDir,
   stdio: ['ignore', 'pipe', 'pipe'],
 });

@@ -355,7 +355,7 @@
       const li = el('li', d.severity === 'error' ? 'error' : 'warning');
       let where = d.file || '';
       if (d.line > 0) where += ':' + d.line + (d.column > 0 ? ':' + d.column : '');
-      if (where) li.append(el('span', 'where', where));
+      if (where) li.append(el('span', 'where', where), ' ');
       li.append(el('strong', '', (d.severity === 'warning' ? 'Warning: ' : 'Error: ') + d.summary));
       if (d.detail) li.append(document.createTextNode(' — ' + d.detail));
       return li;
