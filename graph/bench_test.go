@@ -239,3 +239,67 @@ func BenchmarkEngineBlock(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkRerender is watch mode's case: the full workload (benchMix(true):
+// EQ and compressor on every track, reverb and delay sends, a loudness
+// target) at 3 minutes, rendered in full ("full", no cache), then re-rendered
+// after changing one track's EQ gain ("eq-edit", every op a new value, the
+// cache holding the render before). ratio is eq-edit's time over full's: the
+// issue's goal is at most 0.2. Run with
+//
+//	go test ./graph -run '^$' -bench Rerender -benchtime 3x -timeout 30m
+//
+// (MIXDOWN_BENCH_SECONDS sets another song length; bench/watch.sh runs it.)
+func BenchmarkRerender(b *testing.B) {
+	secs := 180
+	if s, err := strconv.Atoi(os.Getenv("MIXDOWN_BENCH_SECONDS")); err == nil && s > 0 {
+		secs = s
+	}
+	dir := benchStems(b, secs)
+	base := benchMix(true)
+	edit := func(gain float64) string {
+		at := strings.Index(base, `track "t03"`)
+		rest := strings.Replace(base[at:], "bell      { freq = 3000, gain = 2, q = 1 }",
+			fmt.Sprintf("bell      { freq = 3000, gain = %.3f, q = 1 }", gain), 1)
+		return base[:at] + rest
+	}
+	var full float64
+	b.Run("full", func(b *testing.B) {
+		g := mustBuild(b, dir, base)
+		cpu0 := cpuSeconds()
+		for b.Loop() {
+			if _, err := Render(context.Background(), g, Options{}); err != nil {
+				b.Fatal(err)
+			}
+		}
+		reportRate(b, g.Frames, cpu0)
+		full = float64(b.Elapsed().Nanoseconds()) / float64(b.N)
+	})
+	b.Run("eq-edit", func(b *testing.B) {
+		cache := NewCache(DefaultCacheBytes)
+		if _, err := Render(context.Background(), mustBuild(b, dir, base), Options{Cache: cache}); err != nil {
+			b.Fatal(err)
+		}
+		cpu0 := cpuSeconds()
+		var st Stats
+		var frames int64
+		i := 0
+		for b.Loop() {
+			b.StopTimer()
+			i++
+			g := mustBuild(b, dir, edit(2+float64(i)/100)) // loading is watch's work too, but tiny
+			b.StartTimer()
+			if _, err := Render(context.Background(), g, Options{Cache: cache, Stats: &st}); err != nil {
+				b.Fatal(err)
+			}
+			frames = g.Frames
+		}
+		reportRate(b, frames, cpu0)
+		if st.NodeFrames > 0 {
+			b.ReportMetric(100*float64(st.CachedFrames)/float64(st.NodeFrames), "%cached")
+		}
+		if full > 0 {
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/full, "ratio")
+		}
+	})
+}
