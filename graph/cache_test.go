@@ -253,38 +253,6 @@ func TestCacheBound(t *testing.T) {
 	}
 }
 
-// TestCacheClips: a clip's position, fades and sources are in its track's
-// key.
-func TestCacheClips(t *testing.T) {
-	dir := t.TempDir()
-	writeCacheSources(t, dir)
-	const clips = `
-mix { sample_rate = 48000 }
-track "a" {
-  clip {
-    source = "a.wav"
-    at = AT
-    fade_out = 0.2
-  }
-  clip { source = "c.wav", at = 1.2, fade_in = 0.1 }
-}
-track "b" { source = "b.wav" }
-output "main" { file = "out/main.wav" }
-`
-	cache := NewCache(1 << 30)
-	var prev []byte
-	for _, at := range []string{"0", "0.25", "0"} {
-		src := strings.Replace(clips, "AT", at, 1)
-		var st Stats
-		got := renderFiles(t, dir, src, Options{Cache: cache, Stats: &st})
-		sameFiles(t, "clip at "+at, got, renderFiles(t, dir, src, Options{}))
-		if bytes.Equal(got["output.main"], prev) {
-			t.Errorf("moving the clip to %s did not change the output", at)
-		}
-		prev = got["output.main"]
-	}
-}
-
 // TestCacheSourceReplaced: a source file's content is part of its key.
 func TestCacheSourceReplaced(t *testing.T) {
 	dir := t.TempDir()
