@@ -289,12 +289,21 @@ type TargetReport struct {
 	// RefTruePeakDBTP is the file's true peak by the independent 4x
 	// oversampler (see refPeakDB).
 	RefTruePeakDBTP float64
+
+	// written is set when the pass that met the target also wrote the
+	// file: a final pass at the same settings would write the same bytes.
+	written bool
 }
 
 // planTarget finds the stage settings that meet t, measuring passes over
 // the spool. It returns warnings for a target that needs heavy limiting or
 // cannot be met.
-func planTarget(ctx context.Context, s *stage, sp *spool, t *lang.Target, pre loudness.Result, o *Output, block int) (*TargetReport, []string, error) {
+//
+// Every measuring pass also writes the file through sink (when not nil),
+// starting it over each time: the pass that meets the target has then
+// written exactly what a final pass at its settings would, and the report
+// says so (written), which saves the render that pass.
+func planTarget(ctx context.Context, s *stage, sp *spool, t *lang.Target, pre loudness.Result, o *Output, block int, sink *fileSink) (*TargetReport, []string, error) {
 	rate, addr := float64(o.Model.SampleRate), o.Address
 	rep := &TargetReport{Target: t}
 	var warnings []string
@@ -308,7 +317,14 @@ func planTarget(ctx context.Context, s *stage, sp *spool, t *lang.Target, pre lo
 	measure := func(gainDB float64) (loudness.Result, error) {
 		s.gain = dsp.DBToGain(gainDB)
 		rep.Passes++
-		if err := s.run(ctx, sp, block, nil); err != nil {
+		var emit func([][]float64) error
+		if sink != nil {
+			if err := sink.restart(); err != nil {
+				return loudness.Result{}, fmt.Errorf("%s: %w", addr, err)
+			}
+			emit = sink.write
+		}
+		if err := s.run(ctx, sp, block, emit); err != nil {
 			return loudness.Result{}, err
 		}
 		return s.meter.Result(), nil
@@ -325,6 +341,7 @@ func planTarget(ctx context.Context, s *stage, sp *spool, t *lang.Target, pre lo
 			over := truePeak(res) - t.TruePeakDBTP
 			if over <= 0 && over >= -peakOnlyWindowDB {
 				rep.GainDB, rep.RefTruePeakDBTP = g, s.refPeakDB()
+				rep.written = sink != nil
 				return rep, warnings, nil
 			}
 			g -= over + peakOnlyWindowDB/4
@@ -358,6 +375,7 @@ func planTarget(ctx context.Context, s *stage, sp *spool, t *lang.Target, pre lo
 		miss := t.LoudnessLUFS - res.IntegratedLUFS
 		over := truePeak(res) - t.TruePeakDBTP
 		if math.Abs(miss) <= targetToleranceLU && over <= 0 {
+			rep.written = sink != nil // at g and this ceiling, as measured
 			break
 		}
 		if over > 0 {

@@ -176,16 +176,22 @@ func render(ctx context.Context, g *Graph, opts Options) ([]OutputResult, error)
 			}
 			t := s.o.Model.EffectiveTarget(g.Mix)
 			if t != nil {
-				rep, warnings, err := planTarget(ctx, s.stage, sp, t, pre, s.o, block)
+				rep, warnings, err := planTarget(ctx, s.stage, sp, t, pre, s.o, block, s)
 				if err != nil {
 					abort()
 					return nil, err
 				}
 				s.report, s.warnings = rep, warnings
 			}
-			if err := s.stage.run(ctx, sp, block, s.write); err != nil {
-				abort()
-				return nil, fmt.Errorf("%s: %w", s.o.Address, err)
+			if s.report == nil || !s.report.written {
+				if err := s.restart(); err != nil {
+					abort()
+					return nil, fmt.Errorf("%s: %w", s.o.Address, err)
+				}
+				if err := s.stage.run(ctx, sp, block, s.write); err != nil {
+					abort()
+					return nil, fmt.Errorf("%s: %w", s.o.Address, err)
+				}
 			}
 			if s.report != nil && s.stage.lim != nil {
 				s.report.LimitingDB = s.stage.lim.MaxGainReductionDB()
@@ -262,8 +268,24 @@ type fileSink struct {
 	frames   int64
 	stem     int // index among the stems, or -1 for the master
 	stage    *stage
+	used     bool // restart has handed the writer out once
 	report   *TargetReport
 	warnings []string
+}
+
+// restart discards what the sink has written and starts its file over.
+func (s *fileSink) restart() error {
+	if s.frames == 0 && !s.used {
+		s.used = true
+		return nil
+	}
+	s.w.Abort()
+	w, err := audiofile.Create(s.o.Path, s.o.Model.SampleRate, 2, s.o.Encoding)
+	if err != nil {
+		return err
+	}
+	s.w, s.peak, s.frames = w, 0, 0
+	return nil
 }
 
 func (s *fileSink) write(block [][]float64) error {
