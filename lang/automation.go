@@ -110,6 +110,7 @@ type autoTargets struct {
 	pan     bool   // the master has no pan
 	sends   []*Send
 	effects []*Effect
+	s       *scope // for the suggestion budget
 }
 
 // decodeAutomation decodes the automate blocks among blocks.
@@ -255,7 +256,7 @@ func (tg autoTargets) resolveEffect(a *Automation) (*valueSpec, hcl.Diagnostics)
 	}
 	if e == nil {
 		return fail("Unknown automation target", fmt.Sprintf("This %s has no %q to automate. %s%s",
-			tg.owner, a.Target, tg.targetsText(), didYouMean(a.Target, tg.candidates())))
+			tg.owner, a.Target, tg.targetsText(), tg.didYouMean(a.Target)))
 	}
 	rest := segs[k:]
 	spec := LookupEffect(e.Kind)
@@ -265,7 +266,7 @@ func (tg autoTargets) resolveEffect(a *Automation) (*valueSpec, hcl.Diagnostics)
 	if len(spec.Bands) > 0 {
 		if len(rest) != 2 {
 			return fail("Unknown automation target", fmt.Sprintf("An eq's parameters are its bands': automate %s.BAND.PARAM, such as %s.bell.gain.%s",
-				e.ID, e.ID, didYouMean(a.Target, tg.candidates())))
+				e.ID, e.ID, tg.didYouMean(a.Target)))
 		}
 		b, d := findBand(e, rest[0], rng)
 		if d != nil {
@@ -283,7 +284,7 @@ func (tg autoTargets) resolveEffect(a *Automation) (*valueSpec, hcl.Diagnostics)
 		rest = rest[1:]
 	} else if len(rest) != 1 {
 		return fail("Unknown automation target", fmt.Sprintf("%s's parameters are automated as %s.PARAM.%s",
-			e.ID, e.ID, didYouMean(a.Target, tg.candidates())))
+			e.ID, e.ID, tg.didYouMean(a.Target)))
 	}
 	param := rest[0]
 	if len(spec.Bands) == 0 {
@@ -416,6 +417,22 @@ func (tg autoTargets) targetsText() string {
 	}
 	return "It can automate " + t + "."
 }
+
+// didYouMean suggests the strip's target closest to given. Comparing
+// with every target of a long chain costs a millisecond, so a mix gets
+// suggestions for its first maxTargetSuggestions unknown targets only: a
+// hostile file of thousands of them still loads in a moment.
+func (tg autoTargets) didYouMean(given string) string {
+	if tg.s == nil || tg.s.suggestLeft <= 0 {
+		return ""
+	}
+	tg.s.suggestLeft--
+	return didYouMean(given, tg.candidates())
+}
+
+// maxTargetSuggestions bounds the unknown targets of a mix that get a
+// suggestion (didYouMean).
+const maxTargetSuggestions = 100
 
 // candidates lists every target of the strip, for "did you mean".
 func (tg autoTargets) candidates() []string {
@@ -564,6 +581,7 @@ func pointValue(v cty.Value, rng hcl.Range, spec *valueSpec) (float64, hcl.Diagn
 // l.MaxAutomationPoints of them.
 func (s *scope) setAutomationLimits(l Limits) {
 	s.autoLeft, s.autoLimit = l.MaxAutomationPoints, l.MaxAutomationPoints
+	s.suggestLeft = maxTargetSuggestions
 }
 
 // bandName names band i of bands as lanes and diffs do: its kind, or

@@ -32,8 +32,9 @@ type scope struct {
 
 	// Automation (automation.go): the points the mix may still have, of
 	// autoLimit.
-	autoLeft  int
-	autoLimit int
+	autoLeft    int
+	autoLimit   int
+	suggestLeft int // unknown targets that may still get a "did you mean"
 
 	root   string      // the project folder, resolved; "" when paths may leave it
 	budget *evalBudget // what expressions may still build (limits.go)

@@ -18,7 +18,7 @@ func decodeMasterBlock(block *hcl.Block, s *scope) (*Master, hcl.Diagnostics) {
 	effects, d := decodeEffects(content.Blocks, s)
 	m.Effects = effects
 	diags = append(diags, d...)
-	auto, d := decodeAutomation(content.Blocks, autoTargets{owner: "master", effects: m.Effects}, s)
+	auto, d := decodeAutomation(content.Blocks, autoTargets{owner: "master", effects: m.Effects, s: s}, s)
 	m.Automation = auto
 	diags = append(diags, d...)
 	t, d := decodeTargets(content.Blocks, s)

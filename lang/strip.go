@@ -127,7 +127,7 @@ func decodeStrip(block *hcl.Block, content *hcl.BodyContent, s *scope) (Strip, h
 			st.Sends = append(st.Sends, send)
 		}
 	}
-	auto, d := decodeAutomation(content.Blocks, autoTargets{owner: block.Type, pan: true, sends: st.Sends, effects: st.Effects}, s)
+	auto, d := decodeAutomation(content.Blocks, autoTargets{owner: block.Type, pan: true, sends: st.Sends, effects: st.Effects, s: s}, s)
 	st.Automation = auto
 	return st, append(diags, d...)
 }
