@@ -638,3 +638,42 @@ func f32(x []float64) []float64 {
 	}
 	return x
 }
+
+// BenchmarkAutomation is the cost of automation on one stereo track: the
+// plain strip, gain and pan ramps (per frame), and an eq band and a
+// compressor threshold ramping at the control rate. ns/frame is per
+// stereo frame of the whole render (go test ./graph -run - -bench Automation).
+func BenchmarkAutomation(b *testing.B) {
+	dir := b.TempDir()
+	const n = 10 * 48000
+	writeWAV(b, filepath.Join(dir, "a.wav"), 48000, noise(n, 1, 0.3), noise(n, 2, 0.3))
+	chain := `
+  eq { bell { freq = 1000 } }
+  compressor { threshold = -20 }`
+	for _, c := range []struct{ name, lanes string }{
+		{"none", ""},
+		{"gain+pan", `
+  automate "gain" { points = [[0, -60], [10, 0]] }
+  automate "pan"  { points = [[0, -1], [10, 1]], curve = "smooth" }`},
+		{"effects", `
+  automate "eq.bell.gain"         { points = [[0, -12], [10, 12]] }
+  automate "compressor.threshold" { points = [[0, -40], [10, -10]] }`},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			g := mustBuild(b, dir, "track \"a\" {\n  source = \"a.wav\"\n"+chain+c.lanes+"\n}\n")
+			for b.Loop() {
+				e, err := NewEngine(g, Options{})
+				if err != nil {
+					b.Fatal(err)
+				}
+				for {
+					if _, err := e.Next(context.Background()); err != nil {
+						break
+					}
+				}
+				e.Close()
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/n, "ns/frame")
+		})
+	}
+}
