@@ -46,6 +46,14 @@ type Cache struct {
 	lru     list.List             // front is most recently used
 	used    int64
 
+	// free holds whole chunks of evicted entries for new recordings, so a
+	// watch that records the same few nodes render after render reuses
+	// memory instead of faulting in fresh pages; by chunk length
+	// (channels x cacheChunk). Which spares are dropped when there are too
+	// many changes no output.
+	free      map[int][][]float64
+	freeBytes int64
+
 	files fileHasher
 }
 
@@ -152,14 +160,67 @@ func (c *Cache) insert(e *cacheEntry) {
 		return
 	}
 	for c.used+e.bytes() > c.MaxBytes {
-		old := c.lru.Back()
-		oe := old.Value.(*cacheEntry)
-		c.lru.Remove(old)
-		delete(c.entries, oe.key)
-		c.used -= oe.bytes()
+		c.evictOldest()
 	}
 	c.entries[e.key] = c.lru.PushFront(e)
 	c.used += e.bytes()
+	// Spare chunks beyond what the bound leaves room for go to the GC.
+	for c.freeBytes > 0 && c.used+c.freeBytes > c.MaxBytes {
+		for n, list := range c.free {
+			c.freeBytes -= int64(len(list)) * int64(n) * 8
+			delete(c.free, n)
+			break
+		}
+	}
+}
+
+// evictOldest drops the least recently used entry, keeping its whole
+// chunks for reuse.
+func (c *Cache) evictOldest() {
+	old := c.lru.Back()
+	oe := old.Value.(*cacheEntry)
+	c.lru.Remove(old)
+	delete(c.entries, oe.key)
+	c.used -= oe.bytes()
+	if c.free == nil {
+		c.free = map[int][][]float64{}
+	}
+	for _, ch := range oe.chunks {
+		if len(ch) == oe.chans*cacheChunk {
+			c.free[len(ch)] = append(c.free[len(ch)], ch)
+			c.freeBytes += int64(len(ch)) * 8
+		}
+	}
+}
+
+// makeRoom evicts the least recently used entries that this render does
+// not read until need more bytes fit within MaxBytes beside the rest:
+// what a render records never takes the cache past its bound.
+func (c *Cache) makeRoom(need int64, reading map[Key]bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for el := c.lru.Back(); el != nil && c.used+need > c.MaxBytes; {
+		prev := el.Prev()
+		if e := el.Value.(*cacheEntry); !reading[e.key] {
+			c.lru.MoveToBack(el)
+			c.evictOldest()
+		}
+		el = prev
+	}
+}
+
+// chunk returns a chunk of n float64s: a spare one, or a new one.
+func (c *Cache) chunk(n int) []float64 {
+	c.mu.Lock()
+	if list := c.free[n]; len(list) > 0 {
+		ch := list[len(list)-1]
+		c.free[n] = list[:len(list)-1]
+		c.freeBytes -= int64(n) * 8
+		c.mu.Unlock()
+		return ch
+	}
+	c.mu.Unlock()
+	return make([]float64, n)
 }
 
 // budget is the memory a render may spend recording new entries.
@@ -234,6 +295,7 @@ func (r *memReader) read(dst [][]float64, n int) error {
 
 // recorder collects a node's signal as it is rendered.
 type recorder struct {
+	cache  *Cache
 	key    Key
 	chans  int
 	frames int64
@@ -242,8 +304,8 @@ type recorder struct {
 	fill   int
 }
 
-func newRecorder(key Key, chans int) *recorder {
-	return &recorder{key: key, chans: chans}
+func newRecorder(c *Cache, key Key, chans int) *recorder {
+	return &recorder{cache: c, key: key, chans: chans}
 }
 
 // add appends buf[ch][:n]. It allocates one chunk per cacheChunk frames,
@@ -252,7 +314,7 @@ func (r *recorder) add(buf [][]float64, n int) {
 	done := 0
 	for done < n {
 		if r.cur == nil {
-			r.cur = make([]float64, r.chans*cacheChunk)
+			r.cur = r.cache.chunk(r.chans * cacheChunk)
 			r.fill = 0
 		}
 		k := min(n-done, cacheChunk-r.fill)

@@ -215,6 +215,7 @@ func (e *Engine) planCache(c *Cache, reads bool) error {
 	// longest a render can run is the song, the latency and the tail cap.
 	frames := g.Frames + e.latency + g.TailCapFrames + int64(e.blockSize)
 	budget := c.budget()
+	var need int64
 	for _, n := range order {
 		if n.skip || n.hit != nil {
 			continue
@@ -224,7 +225,17 @@ func (e *Engine) planCache(c *Cache, reads bool) error {
 			continue
 		}
 		budget -= size
-		n.rec = newRecorder(n.key, n.chans)
+		need += size
+		n.rec = newRecorder(c, n.key, n.chans)
+	}
+	if need > 0 {
+		reading := map[Key]bool{} // looked up, never iterated
+		for _, n := range order {
+			if n.hit != nil {
+				reading[n.key] = true
+			}
+		}
+		c.makeRoom(need, reading)
 	}
 	return nil
 }
