@@ -29,6 +29,27 @@ var placementFields = []string{"GainDB", "Pan", "Mute", "Solo", "Output", "Sends
 // in a fixed order over the same numbers, a render that takes nodes from
 // the cache is bit-identical to one that renders everything.
 func (e *Engine) planCache(c *Cache, reads bool) error {
+	if err := e.keyNodes(c); err != nil {
+		return err
+	}
+	return e.planHits(c, reads)
+}
+
+// Keys returns the content keys of every node and output of g, in graph
+// order, as a render with a cache would compute them, without rendering or
+// opening a source. Watch mode compares them with the last render's: when
+// none changed, the outputs on disk are already this mix's.
+func Keys(g *Graph, c *Cache) ([]NodeKey, error) {
+	e, err := NewEngine(g, Options{Cache: c, keysOnly: true})
+	if err != nil {
+		return nil, err
+	}
+	defer e.Close()
+	return e.keys, nil
+}
+
+// keyNodes computes every node's and output's key (see planCache).
+func (e *Engine) keyNodes(c *Cache) error {
 	e.cache = c
 	g := e.g
 	rate := uint64(g.SampleRate)
@@ -153,6 +174,38 @@ func (e *Engine) planCache(c *Cache, reads bool) error {
 		k, _ := w.sum()
 		e.keys = append(e.keys, NodeKey{Address: o.Address, Key: k})
 	}
+	return nil
+}
+
+// planHits decides, from the keys, which nodes are read from the cache,
+// which render and are recorded, and which nothing needs.
+func (e *Engine) planHits(c *Cache, reads bool) error {
+	g := e.g
+	nodeOf := func(r *NodeRef) *nodeState {
+		if r.Track >= 0 {
+			return e.nodes[r.Track]
+		}
+		return e.nodes[len(g.Tracks)+r.Bus]
+	}
+	effectsOf := func(n *nodeState) []*Effect {
+		if n == e.master {
+			return g.Master.Effects
+		}
+		if n.track != nil {
+			return n.track.Effects
+		}
+		for _, b := range g.Buses {
+			if b.Address == n.address {
+				return b.Effects
+			}
+		}
+		return nil
+	}
+	var order []*nodeState
+	for _, level := range e.levels {
+		order = append(order, level...)
+	}
+	order = append(order, e.master)
 
 	// Hits.
 	if reads {

@@ -33,6 +33,7 @@ type Options struct {
 	Cache *Cache
 
 	noCacheReads bool // record only: a retry after errCacheShort
+	keysOnly     bool // NewEngine stops once the nodes are keyed (Keys)
 }
 
 // Engine renders a graph block by block. It owns every buffer the render
@@ -336,6 +337,13 @@ func NewEngine(g *Graph, opts Options) (*Engine, error) {
 	}
 
 	if opts.Cache != nil {
+		if opts.keysOnly {
+			if err := e.keyNodes(opts.Cache); err != nil {
+				return nil, err
+			}
+			ok = true
+			return e, nil // keys are all it is for: no source is opened
+		}
 		if err := e.planCache(opts.Cache, !opts.noCacheReads); err != nil {
 			return nil, err
 		}

@@ -2,8 +2,11 @@ package watch
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -90,6 +93,10 @@ type watcher struct {
 	prevMix  *lang.Mix
 	prevKeys map[string]graph.Key
 	prevLoud map[string][2]float64 // by output name: LUFS, dBTP
+	// lastOutputs are the last good render's outputs. Only the watch
+	// goroutine writes these fields; an attempt reads them while none is
+	// written (attempts and reports never overlap).
+	lastOutputs []Output
 }
 
 type result struct {
@@ -243,6 +250,17 @@ func (w *watcher) attempt(ctx context.Context) result {
 			return rejected(errDiag(err))
 		}
 	}
+	// An edit that changes no node or output (a comment, the layout, a
+	// value written another way) leaves the outputs as they are, when they
+	// are still the files the last render wrote.
+	if keys, err := graph.Keys(g, w.cfg.Cache); err == nil && w.unchanged(keys) {
+		ev := &Event{OK: true, Cached: 1, Outputs: append([]Output(nil), w.lastOutputs...)}
+		for i := range ev.Outputs {
+			ev.Outputs[i].DeltaLUFS, ev.Outputs[i].DeltaPeakDB = nil, nil
+		}
+		ev.Duration = time.Since(begin)
+		return result{ev: ev, files: files, mix: m, keys: keys}
+	}
 	opts := w.cfg.Render
 	var st graph.Stats
 	opts.Stats = &st
@@ -275,6 +293,39 @@ func (w *watcher) attempt(ctx context.Context) result {
 	}
 	ev.Duration = time.Since(begin)
 	return result{ev: ev, files: files, mix: m, keys: st.Keys}
+}
+
+// unchanged reports whether keys are the last good render's, node for node
+// and output for output, and every output on disk is still the file it
+// wrote.
+func (w *watcher) unchanged(keys []graph.NodeKey) bool {
+	if w.prevKeys == nil || len(keys) != len(w.prevKeys) {
+		return false
+	}
+	for _, k := range keys {
+		if old, ok := w.prevKeys[k.Address]; !ok || old != k.Key {
+			return false
+		}
+	}
+	for _, o := range w.lastOutputs {
+		if sum, err := fileSHA256(o.Path); err != nil || sum != o.SHA256 {
+			return false
+		}
+	}
+	return true
+}
+
+func fileSHA256(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
 // report finishes an event with what changed since the last good render,
@@ -310,6 +361,7 @@ func (w *watcher) report(r result) {
 			loud[o.Name] = [2]float64{o.LUFS, o.TruePeakDB}
 		}
 		w.prevMix, w.prevKeys, w.prevLoud = r.mix, keys, loud
+		w.lastOutputs = append([]Output(nil), ev.Outputs...)
 	}
 	if w.cfg.Observe != nil {
 		w.cfg.Observe(*ev)

@@ -203,6 +203,28 @@ func TestWatch(t *testing.T) {
 		t.Error("no loudness change reported")
 	}
 
+	// A comment changes no node: nothing is rendered or written.
+	info, _ := os.Stat(out)
+	saveFile(t, file, strings.Replace(watchMix, "GAIN", "6", 1)+"\n# a comment\n")
+	ev = s.next()
+	if !ev.OK || len(ev.Changed) != 0 || ev.Cached != 1 || len(ev.Outputs) != 1 || ev.Outputs[0].SHA256 == "" {
+		t.Fatalf("comment edit: %+v", ev)
+	}
+	if again, _ := os.Stat(out); !again.ModTime().Equal(info.ModTime()) {
+		t.Error("a comment rewrote the output")
+	}
+	// Unless the output was changed behind watch's back: then it renders.
+	if err := os.WriteFile(out, []byte("not audio"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	saveFile(t, file, strings.Replace(watchMix, "GAIN", "6", 1)+"\n# another comment\n")
+	if ev = s.next(); !ev.OK {
+		t.Fatalf("re-render: %+v", ev)
+	}
+	if b, _ := os.ReadFile(out); !bytes.Equal(b, second) {
+		t.Fatal("a damaged output was not rendered again")
+	}
+
 	// 3. A broken edit: diagnostics, and the output stays as it was.
 	saveFile(t, file, strings.Replace(watchMix, "GAIN", "6", 1)+"\ntrack \"x\" { source = \n")
 	ev = s.next()
