@@ -1,10 +1,12 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"io"
 	"math"
+	"net"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -13,11 +15,12 @@ import (
 
 	"github.com/mixdown/mixdown/graph"
 	"github.com/mixdown/mixdown/graph/watch"
+	"github.com/mixdown/mixdown/graph/watch/preview"
 )
 
 var cmdWatch = &Command{
 	Name:      "watch",
-	UsageLine: "watch [-cache] [-cache-mem SIZE] FILE [-var NAME=VALUE]... [-var-file FILE]...",
+	UsageLine: "watch [-serve ADDR] [-cache] [-cache-mem SIZE] FILE [-var NAME=VALUE]... [-var-file FILE]...",
 	Short:     "render a mix again whenever one of its files changes",
 	Long: `
 Watch renders the mix FILE, then renders it again every time the mix file,
@@ -45,6 +48,10 @@ previous render:
 	render 2  0.41s  78% cached  changed track.vocals, bus.verb, master
 	  out/song.wav  -14.0 LUFS (+0.6)  -1.0 dBTP (+0.2)
 
+With -serve ADDR, watch also serves a live preview page on ADDR (loopback
+unless a host is given): the latest render, A/B against the previous one,
+meters, what changed and diagnostics (docs/preview.md).
+
 Watch does not write the lock (FILE.lock.json): run 'mixdown render' before
 committing. Flags may come before or after FILE.
 `,
@@ -56,6 +63,7 @@ var watchFlags struct {
 	outSuffix string
 	cache     cacheFlags
 	debounce  time.Duration
+	serve     string
 }
 
 // cacheFlags are the render cache's flags, shared by render and watch.
@@ -101,6 +109,8 @@ func init() {
 		watchFlags.outSuffix = ""
 		fs.StringVar(&watchFlags.outSuffix, "out-suffix", "", "insert `SUFFIX` before the extension of every output file, as render does")
 		fs.DurationVar(&watchFlags.debounce, "debounce", watch.DefaultDebounce, "wait `DURATION` after the last change before rendering")
+		watchFlags.serve = ""
+		fs.StringVar(&watchFlags.serve, "serve", "", "also serve the live preview page on `ADDR` (host:port; an empty host is 127.0.0.1): docs/preview.md")
 	}
 	cmdWatch.Run = runWatch
 }
@@ -125,8 +135,48 @@ func runWatch(env *Env, args []string) int {
 		},
 		Observe: func(ev watch.Event) { printEvent(env.Stdout, env.Stderr, ev) },
 	}
+	ctx, cancel := context.WithCancel(env.Ctx)
+	defer cancel()
+	var served chan error
+	if watchFlags.serve != "" {
+		root := filepath.Dir(file)
+		if isDir(file) {
+			root = file
+		}
+		root, err := filepath.Abs(root)
+		if err != nil {
+			fmt.Fprintf(env.Stderr, "Error: %s\n", err)
+			return exitFail
+		}
+		srv := preview.New(preview.Config{Root: root})
+		defer srv.Close()
+		observe := cfg.Observe
+		cfg.Observe = func(ev watch.Event) {
+			observe(ev)
+			srv.Publish(ev)
+		}
+		ready := make(chan net.Addr, 1)
+		served = make(chan error, 1)
+		go func() {
+			served <- srv.Serve(ctx, watchFlags.serve, func(a net.Addr) { ready <- a })
+		}()
+		select {
+		case a := <-ready:
+			fmt.Fprintf(env.Stderr, "Preview on http://%s/\n", a)
+		case err := <-served:
+			fmt.Fprintf(env.Stderr, "Error: %s\n", err)
+			return exitFail
+		}
+	}
 	fmt.Fprintf(env.Stderr, "Watching %s (Ctrl-C to stop)\n", file)
-	if err := watch.Run(env.Ctx, cfg); err != nil {
+	err := watch.Run(ctx, cfg)
+	cancel()
+	if served != nil {
+		if serr := <-served; serr != nil && err == nil {
+			err = serr
+		}
+	}
+	if err != nil {
 		fmt.Fprintf(env.Stderr, "Error: %s\n", err)
 		return exitFail
 	}
