@@ -86,8 +86,10 @@ type watcher struct {
 	fw    *fsnotify.Watcher
 	dirs  map[string]bool // watched folders
 	files map[string]bool // the files that trigger a render (clean absolute paths)
-	dir   string          // the mix's folder, when the mix is a folder
-	seq   int
+	// pending are missing folders on the way to files the mix names.
+	pending map[string]bool
+	dir     string // the mix's folder, when the mix is a folder
+	seq     int
 
 	// The last good render, to report what changed.
 	prevMix  *lang.Mix
@@ -176,6 +178,12 @@ func (w *watcher) relevant(ev fsnotify.Event) bool {
 	if w.files[name] {
 		return true
 	}
+	// A folder appearing on the way to a file the mix names but which
+	// does not exist yet (a track pointed at later/pad.wav before later/
+	// exists): try again, and follow the file into its new folder.
+	if w.pending[name] {
+		return true
+	}
 	// A mix that is a folder takes every *.mix.hcl in it, new ones too.
 	return w.dir != "" && filepath.Dir(name) == w.dir && strings.HasSuffix(name, ".mix.hcl")
 }
@@ -187,9 +195,24 @@ func (w *watcher) follow(files []string) {
 	}
 	want := map[string]bool{}
 	w.files = map[string]bool{}
+	w.pending = map[string]bool{}
 	for _, f := range files {
 		w.files[f] = true
-		want[filepath.Dir(f)] = true
+		dir := filepath.Dir(f)
+		// Watch the nearest folder that exists; remember the missing
+		// folders below it, whose creation is worth an attempt.
+		for {
+			if fi, err := os.Stat(dir); err == nil && fi.IsDir() {
+				break
+			}
+			parent := filepath.Dir(dir)
+			if parent == dir {
+				break
+			}
+			w.pending[dir] = true
+			dir = parent
+		}
+		want[dir] = true
 	}
 	for d := range w.dirs {
 		if !want[d] {

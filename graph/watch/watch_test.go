@@ -326,3 +326,85 @@ func TestWatchSupersede(t *testing.T) {
 		}
 	}
 }
+
+// TestWatchFollowsFiles: the watched set follows the mix. A track added
+// with a source that does not exist yet renders once the file appears; an
+// impulse response is watched like a source; a corrupt source is a
+// diagnostic that keeps the last good output.
+func TestWatchFollowsFiles(t *testing.T) {
+	dir := t.TempDir()
+	writeWAV(t, filepath.Join(dir, "lead.wav"), tone(24000, 440, 0.3))
+	writeWAV(t, filepath.Join(dir, "ir.wav"), tone(4800, 1000, 0.5), tone(4800, 1100, 0.5))
+	file := filepath.Join(dir, "song.mix.hcl")
+	out := filepath.Join(dir, "out", "mix.wav")
+	const base = `
+track "lead" {
+  source = "lead.wav"
+  send { to = bus.room, level = -6 }
+}
+bus "room" {
+  reverb { ir = "ir.wav", mix = 1 }
+}
+output "main" { file = "out/mix.wav" }
+`
+	saveFile(t, file, base)
+	s := startWatch(t, Config{File: file})
+	defer s.stop()
+	if ev := s.next(); !ev.OK {
+		t.Fatalf("first render failed:\n%s", ev.DiagnosticsText)
+	}
+	first, _ := os.ReadFile(out)
+
+	// A new track whose source is not there yet.
+	saveFile(t, file, base+"track \"pad\" { source = \"later/pad.wav\" }\n")
+	if ev := s.next(); ev.OK || !strings.Contains(ev.DiagnosticsText, "later/pad.wav") {
+		t.Fatalf("missing new source: %+v", ev)
+	}
+	if err := os.MkdirAll(filepath.Join(dir, "later"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	// Creating the folder is an attempt (still missing the file, or
+	// already finding it); the file appearing in it is another.
+	writeWAV(t, filepath.Join(dir, "later", "pad.wav"), tone(24000, 220, 0.3))
+	ev := s.next()
+	for !ev.OK {
+		if !strings.Contains(ev.DiagnosticsText, "later/pad.wav") {
+			t.Fatalf("new source: %+v", ev)
+		}
+		ev = s.next()
+	}
+	withPad, _ := os.ReadFile(out)
+	if bytes.Equal(withPad, first) {
+		t.Fatal("the new track did not change the output")
+	}
+	// Now the new source is watched: replacing it renders.
+	writeWAV(t, filepath.Join(dir, "later", "pad.wav"), tone(24000, 330, 0.3))
+	if ev = s.next(); !ev.OK || !strings.HasPrefix(strings.Join(ev.Changed, " "), "track.pad") {
+		t.Fatalf("replaced new source: %+v", ev)
+	}
+	padTwo, _ := os.ReadFile(out)
+
+	// The impulse response is watched.
+	writeWAV(t, filepath.Join(dir, "ir.wav"), tone(4800, 700, 0.5), tone(4800, 900, 0.5))
+	if ev = s.next(); !ev.OK || strings.Join(ev.Changed, " ") != "bus.room master output.main" {
+		t.Fatalf("replaced impulse response: %+v", ev)
+	}
+	good, _ := os.ReadFile(out)
+	if bytes.Equal(good, padTwo) {
+		t.Fatal("a new impulse response did not change the output")
+	}
+	if !bytes.Equal(good, fullRender(t, file)) {
+		t.Fatal("differs from a full render")
+	}
+
+	// A corrupt source: a diagnostic, and the last good output stays.
+	if err := os.WriteFile(filepath.Join(dir, "lead.wav"), []byte("RIFF\x10\x00\x00\x00WAVEjunk"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if ev = s.next(); ev.OK || !strings.Contains(ev.DiagnosticsText, "lead.wav") {
+		t.Fatalf("corrupt source: %+v", ev)
+	}
+	if b, _ := os.ReadFile(out); !bytes.Equal(b, good) {
+		t.Fatal("a corrupt source changed the output")
+	}
+}
