@@ -148,7 +148,8 @@ func runWatch(env *Env, args []string) int {
 			fmt.Fprintf(env.Stderr, "Error: %s\n", err)
 			return exitFail
 		}
-		srv := preview.New(preview.Config{Root: root})
+		srv := preview.New(preview.Config{Root: root, Title: filepath.Base(file),
+			Logf: func(format string, a ...any) { fmt.Fprintf(env.Stderr, format+"\n", a...) }})
 		defer srv.Close()
 		observe := cfg.Observe
 		cfg.Observe = func(ev watch.Event) {
