@@ -73,6 +73,7 @@ func analyze(path string) (*Analysis, error) {
 		Channels:      info.Channels,
 		Frames:        info.Frames,
 		Seconds:       num(info.Duration()),
+		ShortTerm:     []num{}, // stays empty below loudness.MinSampleRate
 		ShortTermStep: loudness.ShortTermStepSeconds,
 		Integrated:    num(math.Inf(-1)),
 		LRA:           num(math.NaN()),

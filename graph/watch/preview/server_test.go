@@ -15,6 +15,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -729,4 +730,23 @@ func TestServeListensOnLoopbackAndStops(t *testing.T) {
 		t.Errorf("snapshots left after Serve returned: %v", err)
 	}
 	s.Publish(okEvent(root, 2, sha, -14)) // after Close: ignored, no panic
+}
+
+// TestAnalysisBelowMeterRate: a file too slow for the loudness meter still
+// gets its overview, and an empty (not null) loudness curve the page can
+// iterate.
+func TestAnalysisBelowMeterRate(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "slow.wav")
+	writeSine(t, path, 4000, 1, 100, 0.5)
+	a, err := analyze(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := json.Marshal(a)
+	if !bytes.Contains(b, []byte(`"shortTerm":[]`)) || !bytes.Contains(b, []byte(`"integrated":null`)) {
+		t.Errorf("analysis at 4 kHz: %.200s", b)
+	}
+	if len(a.Max) != overviewBuckets || slices.Max(a.Max) < 0.499 || slices.Min(a.Min) > -0.499 {
+		t.Errorf("overview: %d columns, range [%v, %v], want ±0.5", len(a.Max), slices.Min(a.Min), slices.Max(a.Max))
+	}
 }
