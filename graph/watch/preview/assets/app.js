@@ -17,8 +17,13 @@
 
   let state = null;       // latest State from the server
   let selected = '';      // output name being played
-  const buffers = new Map();  // audio URL -> Promise<AudioBuffer>
-  const analyses = new Map(); // analysis URL -> Promise<analysis JSON>
+  // Decoded renders and their analyses, by URL and SHA-256: render numbers
+  // start again at 1 when watch is restarted, so a URL alone may name other
+  // bytes after the page reconnects.
+  const buffers = new Map();  // key -> Promise<AudioBuffer>
+  const analyses = new Map(); // key -> Promise<analysis JSON>
+  const key = (url, v) => url + '@' + v.sha256;
+  const same = (a, b) => (a ? key(a.audio, a) : '') === (b ? key(b.audio, b) : '');
 
   // The player. cur/prev: {seq, audio, analysis, lufs, buf}.
   const P = {
@@ -75,8 +80,9 @@
     return P.ctx;
   }
 
-  function getBuffer(url) {
-    let p = buffers.get(url);
+  function getBuffer(v) {
+    const url = v.audio;
+    let p = buffers.get(key(url, v));
     if (!p) {
       p = fetch(url)
         .then((r) => {
@@ -84,21 +90,22 @@
           return r.arrayBuffer();
         })
         .then((b) => P.ctx.decodeAudioData(b));
-      p.catch(() => buffers.delete(url));
-      buffers.set(url, p);
+      p.catch(() => buffers.delete(key(url, v)));
+      buffers.set(key(url, v), p);
     }
     return p;
   }
 
-  function getAnalysis(url) {
-    let p = analyses.get(url);
+  function getAnalysis(v) {
+    const url = v.analysis;
+    let p = analyses.get(key(url, v));
     if (!p) {
       p = fetch(url).then((r) => {
         if (!r.ok) throw new Error(url + ': ' + r.status);
         return r.json();
       });
-      p.catch(() => analyses.delete(url));
-      analyses.set(url, p);
+      p.catch(() => analyses.delete(key(url, v)));
+      analyses.set(key(url, v), p);
     }
     return p;
   }
@@ -247,15 +254,15 @@
     let cb, pb;
     try {
       [cb, pb] = await Promise.all([
-        getBuffer(pair.current.audio),
-        pair.previous ? getBuffer(pair.previous.audio).catch(() => null) : null,
+        getBuffer(pair.current),
+        pair.previous ? getBuffer(pair.previous).catch(() => null) : null,
       ]);
     } catch (e) {
       $('status').textContent = 'could not load ' + pair.current.audio;
       return;
     }
     if (token !== P.loadToken) return; // a newer render won
-    const isNew = !P.cur || P.cur.audio !== pair.current.audio;
+    const isNew = !same(P.cur, pair.current);
     P.cur = Object.assign({}, pair.current, { buf: cb });
     P.prev = pair.previous && pb ? Object.assign({}, pair.previous, { buf: pb }) : null;
     if (isNew) P.side = 'B'; // a new render is what the user wants to hear
@@ -266,8 +273,8 @@
     $('play').disabled = false;
     updatePlayer();
     Promise.all([
-      getAnalysis(pair.current.analysis),
-      pair.previous ? getAnalysis(pair.previous.analysis).catch(() => null) : null,
+      getAnalysis(pair.current),
+      pair.previous ? getAnalysis(pair.previous).catch(() => null) : null,
     ]).then(([ca, pa]) => {
       if (token !== P.loadToken) return;
       P.curAnalysis = ca;
@@ -295,8 +302,8 @@
     for (const p of pairs) {
       for (const v of [p.current, p.previous]) {
         if (!v) continue;
-        live.add(v.analysis);
-        if (p.output === selected) live.add(v.audio);
+        live.add(key(v.analysis, v));
+        if (p.output === selected) live.add(key(v.audio, v));
       }
     }
     for (const m of [buffers, analyses]) {
@@ -308,8 +315,7 @@
     renderChanges();
     renderMeters();
     const pair = pairs.find((p) => p.output === selected);
-    if (pair && (!P.cur || P.cur.audio !== pair.current.audio ||
-                 (P.prev ? P.prev.audio : '') !== (pair.previous ? pair.previous.audio : ''))) {
+    if (pair && (!same(P.cur, pair.current) || !same(P.prev, pair.previous))) {
       P.loading = loadPair(pair);
     }
   }
@@ -412,6 +418,7 @@
     const v = P.side === 'A' ? P.prev : P.cur;
     ab.dataset.side = P.side;
     ab.dataset.source = v ? v.audio : '';
+    ab.dataset.sha256 = v ? v.sha256 : '';
     ab.textContent = !v ? 'A/B' : P.side === 'A'
       ? 'Hearing A: previous (#' + v.seq + ')'
       : 'Hearing B: current (#' + v.seq + ')' + (hasPrev ? '' : ', no previous yet');
