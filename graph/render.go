@@ -96,13 +96,13 @@ func render(ctx context.Context, g *Graph, opts Options) ([]OutputResult, error)
 		}
 		sinks = append(sinks, sink)
 	}
-	// block returns what sink s takes of the master bundle Next just
-	// returned: the master, or its stem.
-	blockFor := func(s *fileSink, master [][]float64) [][]float64 {
+	// blockFor returns what sink s takes of a bundle (the master's two
+	// channels, then each stem's two): the master, or its stem.
+	blockFor := func(s *fileSink, bundle [][]float64) [][]float64 {
 		if s.stem < 0 {
-			return master
+			return bundle[:2]
 		}
-		return e.StemBlock(s.stem)
+		return bundle[2+2*s.stem : 4+2*s.stem]
 	}
 	for _, s := range sinks {
 		s.stage.reset()
@@ -120,7 +120,7 @@ func render(ctx context.Context, g *Graph, opts Options) ([]OutputResult, error)
 		// written in the same pass.
 		preMeter := loudness.NewMeter(rate, 2)
 		if err := pump(ctx, e, func(b [][]float64) error {
-			preMeter.Process(b)
+			preMeter.Process(b[:2])
 			for _, s := range sinks {
 				if s.stem >= 0 {
 					if err := s.stage.push(blockFor(s, b), s.write); err != nil {
@@ -128,7 +128,7 @@ func render(ctx context.Context, g *Graph, opts Options) ([]OutputResult, error)
 					}
 				}
 			}
-			return sp.write(b)
+			return sp.write(b[:2])
 		}); err != nil {
 			abort()
 			return nil, err
@@ -245,20 +245,79 @@ func (g *Graph) hasTargets() bool {
 	return false
 }
 
-// pump renders every block of the engine into f.
-func pump(ctx context.Context, e *Engine, f func([][]float64) error) error {
-	for {
-		b, err := e.Next(ctx)
-		if errors.Is(err, io.EOF) {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		if err := f(b); err != nil {
-			return err
-		}
+// pump renders every block of the engine into f, which gets the whole
+// bundle (the master, then the stems). The graph renders the next blocks on
+// a goroutine of its own while f works on this one, so the output stage
+// (limiter, meters, writing) runs beside the graph instead of after it.
+// That changes when work happens, never what it computes: each side runs
+// its blocks in order, and f sees exactly the blocks Next returns. pump
+// returns only once the engine is idle again.
+func pump(outer context.Context, e *Engine, f func([][]float64) error) error {
+	ctx, cancel := context.WithCancel(outer)
+	defer cancel()
+	const depth = 2 // blocks rendered ahead
+	type item struct {
+		buf [][]float64
+		n   int
+		err error
 	}
+	free := make(chan [][]float64, depth+1)
+	for range depth + 1 {
+		free <- alloc(len(e.view), e.blockSize)
+	}
+	full := make(chan item, depth)
+	go func() {
+		defer close(full)
+		for {
+			var buf [][]float64
+			select {
+			case buf = <-free:
+			case <-ctx.Done():
+				return
+			}
+			if _, err := e.Next(outer); err != nil { // the caller's context decides
+				full <- item{err: err} // room: the consumer holds at most depth items
+				return
+			}
+			n := len(e.view[0])
+			for ch, x := range e.view {
+				if cap(buf[ch]) < n {
+					buf[ch] = make([]float64, n) // a tail longer than a block: rare
+				}
+				copy(buf[ch][:n], x)
+			}
+			select {
+			case full <- item{buf: buf, n: n}:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	// finish stops the producer and waits until it has left the engine.
+	finish := func(err error) error {
+		cancel()
+		for range full {
+		}
+		return err
+	}
+	view := make([][]float64, len(e.view))
+	for it := range full {
+		if it.err != nil {
+			if errors.Is(it.err, io.EOF) {
+				return finish(nil)
+			}
+			return finish(it.err)
+		}
+		for ch := range view {
+			view[ch] = it.buf[ch][:it.n]
+		}
+		if err := f(view); err != nil {
+			return finish(err)
+		}
+		free <- it.buf
+	}
+	// The producer stopped without a result: the context ended.
+	return finish(outer.Err())
 }
 
 type fileSink struct {
