@@ -408,3 +408,42 @@ output "main" { file = "out/mix.wav" }
 		t.Fatal("a corrupt source changed the output")
 	}
 }
+
+// TestWatchVarFileAndFolder: a -var-file is watched, and a mix that is a
+// folder renders again when a *.mix.hcl file is added to it.
+func TestWatchVarFileAndFolder(t *testing.T) {
+	dir := t.TempDir()
+	writeWAV(t, filepath.Join(dir, "lead.wav"), tone(24000, 440, 0.3))
+	saveFile(t, filepath.Join(dir, "a.mix.hcl"), `
+variable "level" { default = 0 }
+track "lead" {
+  source = "lead.wav"
+  gain = var.level
+}
+output "main" { file = "out/mix.wav" }
+`)
+	vars := filepath.Join(dir, "loud.vars")
+	saveFile(t, vars, "level = -6\n")
+	s := startWatch(t, Config{File: dir, Load: lang.Options{Vars: []lang.VarArg{{File: true, Value: vars}}}})
+	defer s.stop()
+	if ev := s.next(); !ev.OK {
+		t.Fatalf("first render failed:\n%s", ev.DiagnosticsText)
+	}
+	saveFile(t, vars, "level = -12\n")
+	ev := s.next()
+	if !ev.OK || len(ev.Changes) == 0 || !strings.Contains(strings.Join(ev.Changes, "\n"), "var.level: -6 → -12") {
+		t.Fatalf("var file edit: %+v", ev)
+	}
+	// A second file joins the folder's mix.
+	writeWAV(t, filepath.Join(dir, "bass.wav"), tone(24000, 55, 0.3))
+	saveFile(t, filepath.Join(dir, "b.mix.hcl"), "track \"bass\" { source = \"bass.wav\" }\n")
+	for {
+		ev = s.next()
+		if !ev.OK {
+			t.Fatalf("added file: %+v", ev)
+		}
+		if strings.Contains(strings.Join(ev.Changed, " "), "track.bass") {
+			break
+		}
+	}
+}
