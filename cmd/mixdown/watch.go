@@ -163,7 +163,7 @@ func runWatch(env *Env, args []string) int {
 		}()
 		select {
 		case a := <-ready:
-			fmt.Fprintf(env.Stderr, "Preview on http://%s/\n", a)
+			fmt.Fprintf(env.Stderr, "Preview on http://%s/\n", browsable(a))
 		case err := <-served:
 			fmt.Fprintf(env.Stderr, "Error: %s\n", err)
 			return exitFail
@@ -270,4 +270,15 @@ func (b byteSize) Set(s string) error {
 func isDir(path string) bool {
 	fi, err := os.Stat(path)
 	return err == nil && fi.IsDir()
+}
+
+// browsable is the address to open for a server listening on a: an
+// unspecified address (0.0.0.0, ::) listens on loopback too, and a browser
+// on this machine opens that.
+func browsable(a net.Addr) string {
+	tcp, ok := a.(*net.TCPAddr)
+	if !ok || !tcp.IP.IsUnspecified() {
+		return a.String()
+	}
+	return net.JoinHostPort("127.0.0.1", strconv.Itoa(tcp.Port))
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"net"
 	"strings"
 	"testing"
 	"time"
@@ -50,5 +51,16 @@ func TestPrintEvent(t *testing.T) {
 	}
 	if !strings.Contains(errs.String(), "Unclosed") {
 		t.Errorf("diagnostics not printed: %q", errs.String())
+	}
+}
+
+func TestBrowsable(t *testing.T) {
+	for _, c := range []struct {
+		ip   string
+		want string
+	}{{"0.0.0.0", "127.0.0.1:8080"}, {"::", "127.0.0.1:8080"}, {"127.0.0.1", "127.0.0.1:8080"}, {"192.168.1.5", "192.168.1.5:8080"}} {
+		if got := browsable(&net.TCPAddr{IP: net.ParseIP(c.ip), Port: 8080}); got != c.want {
+			t.Errorf("%s: %s, want %s", c.ip, got, c.want)
+		}
 	}
 }
