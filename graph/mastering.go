@@ -64,7 +64,7 @@ type stage struct {
 	meter   *loudness.Meter
 	// ref is a second, independent true-peak reading (see refPeakDB), on
 	// for outputs with a target.
-	ref     *oversample.Oversampler
+	ref     *oversample.PeakReader
 	refPeak float64
 	buf     [][]float64
 	view    [][]float64
@@ -198,14 +198,7 @@ func (s *stage) finish(x [][]float64, emit func([][]float64) error) error {
 	s.meter.Process(x)
 	if s.ref != nil {
 		for ch := range x {
-			for _, v := range s.ref.Up(ch, x[ch]) {
-				if v < 0 {
-					v = -v
-				}
-				if v > s.refPeak {
-					s.refPeak = v
-				}
-			}
+			s.refPeak = s.ref.MaxAbs(ch, x[ch], s.refPeak)
 		}
 	}
 	if emit != nil {
@@ -265,7 +258,9 @@ func (s *stage) run(ctx context.Context, sp *spool, block int, emit func([][]flo
 
 // refPeakDB is the true peak read by a 4x oversampler independent of
 // BS.1770-4's Annex 2 filter (dsp/oversample: Kaiser-windowed sinc, flat to
-// 0.45 fs, 100 dB stop band). The Annex 2 filter, which the meter and the
+// 0.45 fs, 100 dB stop band), the largest |v| of its Up output. The
+// PeakReader gives exactly that value while skipping stretches that
+// provably cannot raise it. The Annex 2 filter, which the meter and the
 // limiter's detector use as the standard asks, under-reads peaks near the
 // top of the band (up to 0.6 dB at 20 kHz), which other meters (ffmpeg's
 // ebur128, libebur128) then report above the ceiling. A target is met only
@@ -275,7 +270,7 @@ func (s *stage) refPeakDB() float64 { return dsp.GainToDB(s.refPeak) }
 // enableRefPeak turns the independent true-peak reading on.
 func (s *stage) enableRefPeak(block int) {
 	if s.ref == nil {
-		s.ref = oversample.New(2, 2, block)
+		s.ref = oversample.NewPeakReader(2, block)
 	}
 }
 
