@@ -77,6 +77,8 @@ const (
 
 	diffusers = 4   // input diffusion allpasses per channel
 	diffGain  = 0.6 // their coefficient
+
+	maxChunk = 64 // longest chunk Process runs step by step
 )
 
 // diffuser lengths in ms before the seeded jitter.
@@ -123,6 +125,11 @@ type FDN struct {
 	inSign     [][lines]float64 // per input channel, including its 1/(4*sqrt(C)) scale
 	outSign    [][lines]float64 // per output channel, including its 1/4 scale
 	wetScratch []float64
+	// chunk is how many samples Process runs step by step (see Process):
+	// at most the shortest line or diffuser, and maxChunk.
+	chunk int
+	s     []([lines]float64) // the network's outputs over a chunk
+	xd    [][]float64        // per channel: diffused input over a chunk
 
 	// State.
 	line     [lines][]float64
@@ -209,6 +216,11 @@ func (r *FDN) Prepare(spec dsp.Spec) {
 		}
 	}
 	r.wetScratch = make([]float64, c)
+	r.s = make([][lines]float64, maxChunk)
+	r.xd = make([][]float64, c)
+	for ch := range r.xd {
+		r.xd[ch] = make([]float64, maxChunk)
+	}
 	r.prepared = true
 	r.lenValid = false
 	r.SetParams(r.p)
@@ -274,6 +286,15 @@ func (r *FDN) SetParams(p Params) {
 	if !r.lenValid || r.lenSize != r.p.Size || r.lenSeed != r.p.Seed || r.lenFs != fs {
 		r.makeLengths()
 		r.lenSize, r.lenSeed, r.lenFs, r.lenValid = r.p.Size, r.p.Seed, fs, true
+		r.chunk = maxChunk
+		for _, l := range r.length {
+			r.chunk = min(r.chunk, l)
+		}
+		for ch := range r.diffLen {
+			for _, l := range r.diffLen[ch] {
+				r.chunk = min(r.chunk, l)
+			}
+		}
 	}
 
 	// Jot's absorption filter per line: H_i(z) = g_i (1-b_i) / (1 - b_i z^-1).
@@ -433,63 +454,116 @@ func (r *FDN) TailSeconds() float64 {
 }
 
 // Process runs the reverb in place over buf.
+//
+// It works in chunks of at most r.chunk samples, no longer than the
+// shortest delay line or diffuser: within a chunk every delayed read
+// reaches back before the chunk, so each step (diffusion, the network's
+// filters, feedback, outputs) can run over the whole chunk in its own
+// loop, and the CPU overlaps the samples' work. Every value is computed by
+// the same expression, in the same order, as one sample at a time.
 func (r *FDN) Process(buf [][]float64) {
 	if len(buf) == 0 {
 		return
 	}
-	c := len(buf)
 	n := len(buf[0])
-	var s, v [lines]float64
-	wet := r.wetScratch[:c]
+	for off := 0; off < n; {
+		k := min(r.chunk, n-off)
+		r.processChunk(buf, off, k)
+		off += k
+	}
+}
+
+// processChunk runs samples [off, off+k) of buf, k <= r.chunk.
+func (r *FDN) processChunk(buf [][]float64, off, k int) {
+	c := len(buf)
 	lm, pm, dm := r.lineMask, r.preMask, r.diffMask
-	mix, width := r.mix, r.width
-	for i := 0; i < n; i++ {
-		pos := r.pos
-		// Network outputs through the absorption filters.
-		for j := range lines {
-			x := r.line[j][(pos-r.length[j])&lm]
-			y := float64(r.gain[j]*x) + float64(r.pole[j]*r.lp[j])
-			y = flush(y)
-			r.lp[j] = y
-			s[j] = y
+	pos0 := r.pos
+	// Inputs: predelay and diffusion, per channel over the chunk.
+	for ch := 0; ch < c; ch++ {
+		in := buf[ch][off : off+k]
+		xd := r.xd[ch][:k]
+		pre := r.pre[ch]
+		for t, x := range in {
+			pre[(pos0+t)&pm] = x
 		}
-		// Feedback: v = (H/4) s, by the fast Walsh-Hadamard transform.
-		v = s
-		fwht16(&v)
-		// Inputs: predelay, diffusion, injection with the channel's signs.
-		for ch := 0; ch < c; ch++ {
-			x := buf[ch][i]
-			pre := r.pre[ch]
-			pre[pos&pm] = x
-			x = pre[(pos-r.predelay)&pm]
-			for k := range diffusers {
-				// Schroeder allpass: w[n] = x[n] + g w[n-M], y[n] = w[n-M] - g w[n].
-				d := r.diff[ch][k]
-				wd := d[(pos-r.diffLen[ch][k])&dm]
+		for t := range xd {
+			xd[t] = pre[(pos0+t-r.predelay)&pm]
+		}
+		for a := range diffusers {
+			// Schroeder allpass: w[n] = x[n] + g w[n-M], y[n] = w[n-M] - g w[n].
+			d := r.diff[ch][a]
+			m := r.diffLen[ch][a]
+			for t, x := range xd {
+				p := pos0 + t
+				wd := d[(p-m)&dm]
 				w := flush(x + float64(diffGain*wd))
-				d[pos&dm] = w
-				x = wd - float64(diffGain*w)
+				d[p&dm] = w
+				xd[t] = wd - float64(diffGain*w)
 			}
+		}
+	}
+	// Network outputs through the absorption filters.
+	sk := r.s[:k]
+	var lpv [lines]float64
+	lpv = r.lp
+	var rd [lines][]float64 // each line's reads for the chunk
+	for j := range lines {
+		start := (pos0 - r.length[j]) & lm
+		if start+k <= len(r.line[j]) {
+			rd[j] = r.line[j][start : start+k]
+		}
+	}
+	for t := range sk {
+		st := &sk[t]
+		for j := range lines {
+			var x float64
+			if rd[j] != nil {
+				x = rd[j][t]
+			} else {
+				x = r.line[j][(pos0+t-r.length[j])&lm]
+			}
+			y := float64(r.gain[j]*x) + float64(r.pole[j]*lpv[j])
+			y = flush(y)
+			lpv[j] = y
+			st[j] = y
+		}
+	}
+	r.lp = lpv
+	// Feedback: v = (H/4) s, by the fast Walsh-Hadamard transform, plus the
+	// inputs with each channel's signs, into the lines.
+	for t := range sk {
+		v := sk[t]
+		fwht16(&v)
+		for ch := 0; ch < c; ch++ {
+			x := r.xd[ch][t]
 			sign := &r.inSign[ch]
 			for j := range lines {
 				v[j] += float64(sign[j] * x)
 			}
 		}
+		p := (pos0 + t) & lm
 		for j := range lines {
-			r.line[j][pos&lm] = flush(v[j])
+			r.line[j][p] = flush(v[j])
 		}
-		// Outputs.
+	}
+	// Outputs.
+	mix, width := r.mix, r.width
+	fc := float64(c)
+	for t := range sk {
+		st := &sk[t]
+		wet := r.wetScratch[:c]
 		var mean float64
 		for ch := 0; ch < c; ch++ {
 			sign := &r.outSign[ch]
 			var o float64
 			for j := range lines {
-				o += float64(sign[j] * s[j])
+				o += float64(sign[j] * st[j])
 			}
 			wet[ch] = o
 			mean += o
 		}
-		mean /= float64(c)
+		mean /= fc
+		i := off + t
 		for ch := 0; ch < c; ch++ {
 			w := float64(width*wet[ch]) + float64((1-width)*mean)
 			switch mix {
@@ -501,8 +575,8 @@ func (r *FDN) Process(buf [][]float64) {
 				buf[ch][i] = float64((1-mix)*buf[ch][i]) + float64(mix*w)
 			}
 		}
-		r.pos = pos + 1
 	}
+	r.pos = pos0 + k
 }
 
 // flush is dsp.Flush written with math.Abs: the same result for every input,
