@@ -29,6 +29,7 @@ import (
 type offsetMap struct {
 	orig    []byte
 	inserts []int // offsets, in the rewritten source, of inserted bytes
+	lines   []int // byte offset of each line's start in orig, built on first use
 }
 
 // toOrig maps an offset in the rewritten source to the original.
@@ -48,19 +49,25 @@ func (m *offsetMap) toRewritten(o int) int {
 }
 
 // pos returns the original position of a rewritten byte offset.
+//
+// Lines are found in an index of line starts and columns counted from the
+// line's start, so mapping every range of a large file stays linear (a
+// scan from the top of the file for each range was quadratic: 1 MB of
+// diagnostics took minutes).
 func (m *offsetMap) pos(t int) hcl.Pos {
 	o := min(max(m.toOrig(t), 0), len(m.orig))
-	line, col := 1, 1
-	for i := 0; i < o; {
-		r, size := utf8.DecodeRune(m.orig[i:])
-		if r == '\n' {
-			line, col = line+1, 1
-		} else {
-			col++
+	if m.lines == nil {
+		m.lines = append(m.lines, 0)
+		for i, b := range m.orig {
+			if b == '\n' {
+				m.lines = append(m.lines, i+1)
+			}
 		}
-		i += size
 	}
-	return hcl.Pos{Line: line, Column: col, Byte: o}
+	// The last line starting at or before o.
+	line := sort.Search(len(m.lines), func(i int) bool { return m.lines[i] > o }) - 1
+	col := 1 + utf8.RuneCount(m.orig[m.lines[line]:o])
+	return hcl.Pos{Line: line + 1, Column: col, Byte: o}
 }
 
 func (m *offsetMap) fix(r hcl.Range) hcl.Range {
