@@ -506,26 +506,36 @@ func (r *FDN) processChunk(buf [][]float64, off, k int) {
 	sk := r.s[:k]
 	var lpv [lines]float64
 	lpv = r.lp
-	var rd [lines][]float64 // each line's reads for the chunk
+	var rd [lines][]float64 // each line's reads for the chunk, when contiguous
+	whole := true
 	for j := range lines {
 		start := (pos0 - r.length[j]) & lm
-		if start+k <= len(r.line[j]) {
-			rd[j] = r.line[j][start : start+k]
+		if start+k > len(r.line[j]) {
+			whole = false
+			break
 		}
+		rd[j] = r.line[j][start : start+k]
 	}
-	for t := range sk {
-		st := &sk[t]
-		for j := range lines {
-			var x float64
-			if rd[j] != nil {
-				x = rd[j][t]
-			} else {
-				x = r.line[j][(pos0+t-r.length[j])&lm]
+	if whole {
+		for t := range sk {
+			st := &sk[t]
+			for j := range lines {
+				y := float64(r.gain[j]*rd[j][t]) + float64(r.pole[j]*lpv[j])
+				y = flush(y)
+				lpv[j] = y
+				st[j] = y
 			}
-			y := float64(r.gain[j]*x) + float64(r.pole[j]*lpv[j])
-			y = flush(y)
-			lpv[j] = y
-			st[j] = y
+		}
+	} else {
+		for t := range sk {
+			st := &sk[t]
+			for j := range lines {
+				x := r.line[j][(pos0+t-r.length[j])&lm]
+				y := float64(r.gain[j]*x) + float64(r.pole[j]*lpv[j])
+				y = flush(y)
+				lpv[j] = y
+				st[j] = y
+			}
 		}
 	}
 	r.lp = lpv
@@ -535,11 +545,7 @@ func (r *FDN) processChunk(buf [][]float64, off, k int) {
 		v := sk[t]
 		fwht16(&v)
 		for ch := 0; ch < c; ch++ {
-			x := r.xd[ch][t]
-			sign := &r.inSign[ch]
-			for j := range lines {
-				v[j] += float64(sign[j] * x)
-			}
+			inject(&v, &r.inSign[ch], r.xd[ch][t])
 		}
 		p := (pos0 + t) & lm
 		for j := range lines {
@@ -554,11 +560,7 @@ func (r *FDN) processChunk(buf [][]float64, off, k int) {
 		wet := r.wetScratch[:c]
 		var mean float64
 		for ch := 0; ch < c; ch++ {
-			sign := &r.outSign[ch]
-			var o float64
-			for j := range lines {
-				o += float64(sign[j] * st[j])
-			}
+			o := tap(&r.outSign[ch], st)
 			wet[ch] = o
 			mean += o
 		}
@@ -579,9 +581,11 @@ func (r *FDN) processChunk(buf [][]float64, off, k int) {
 	r.pos = pos0 + k
 }
 
-// flush is dsp.Flush written with math.Abs: the same result for every input,
-// but one compare of the magnitude instead of a branch on the sign, which
-// for audio is unpredictable and costs about a third of the FDN's time.
+// flush is dsp.Flush written with math.Abs: the same result for every input
+// (TestFlushExact), but one compare of the magnitude instead of a branch on
+// the sign, which for audio is unpredictable and costs about a third of the
+// FDN's time. (x*x < 1e-60 is also exact, but compiles to a branch and is
+// slower.)
 func flush(x float64) float64 {
 	if math.Abs(x) < dsp.DenormalThreshold {
 		return 0
@@ -589,25 +593,86 @@ func flush(x float64) float64 {
 	return x
 }
 
+// tap is sum_j sign[j]*s[j], summed from +0 in order j = 0..15, written out.
+func tap(sign, s *[lines]float64) float64 {
+	o := 0 + float64(sign[0]*s[0])
+	o += float64(sign[1] * s[1])
+	o += float64(sign[2] * s[2])
+	o += float64(sign[3] * s[3])
+	o += float64(sign[4] * s[4])
+	o += float64(sign[5] * s[5])
+	o += float64(sign[6] * s[6])
+	o += float64(sign[7] * s[7])
+	o += float64(sign[8] * s[8])
+	o += float64(sign[9] * s[9])
+	o += float64(sign[10] * s[10])
+	o += float64(sign[11] * s[11])
+	o += float64(sign[12] * s[12])
+	o += float64(sign[13] * s[13])
+	o += float64(sign[14] * s[14])
+	return o + float64(sign[15]*s[15])
+}
+
+// inject adds sign[j]*x to v[j], written out so v stays in registers.
+func inject(v *[lines]float64, sign *[lines]float64, x float64) {
+	v[0] += float64(sign[0] * x)
+	v[1] += float64(sign[1] * x)
+	v[2] += float64(sign[2] * x)
+	v[3] += float64(sign[3] * x)
+	v[4] += float64(sign[4] * x)
+	v[5] += float64(sign[5] * x)
+	v[6] += float64(sign[6] * x)
+	v[7] += float64(sign[7] * x)
+	v[8] += float64(sign[8] * x)
+	v[9] += float64(sign[9] * x)
+	v[10] += float64(sign[10] * x)
+	v[11] += float64(sign[11] * x)
+	v[12] += float64(sign[12] * x)
+	v[13] += float64(sign[13] * x)
+	v[14] += float64(sign[14] * x)
+	v[15] += float64(sign[15] * x)
+}
+
 // fwht16 applies the 16x16 Sylvester-Hadamard matrix scaled by 1/4 (an
-// orthogonal matrix) in place: four radix-2 butterfly stages.
+// orthogonal matrix) in place: four radix-2 butterfly stages, written out
+// on locals so the values stay in registers.
 func fwht16(v *[lines]float64) {
-	for k := 0; k < 16; k += 2 {
-		a, b := v[k], v[k+1]
-		v[k], v[k+1] = a+b, a-b
-	}
-	for k := 0; k < 16; k += 4 {
-		a0, a1, b0, b1 := v[k], v[k+1], v[k+2], v[k+3]
-		v[k], v[k+1], v[k+2], v[k+3] = a0+b0, a1+b1, a0-b0, a1-b1
-	}
-	for k := 0; k < 16; k += 8 {
-		for j := k; j < k+4; j++ {
-			a, b := v[j], v[j+4]
-			v[j], v[j+4] = a+b, a-b
-		}
-	}
-	for j := 0; j < 8; j++ {
-		a, b := v[j], v[j+8]
-		v[j], v[j+8] = 0.25*(a+b), 0.25*(a-b)
-	}
+	v0, v1, v2, v3, v4, v5, v6, v7 := v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7]
+	v8, v9, v10, v11, v12, v13, v14, v15 := v[8], v[9], v[10], v[11], v[12], v[13], v[14], v[15]
+	// Stage 1: pairs.
+	v0, v1 = v0+v1, v0-v1
+	v2, v3 = v2+v3, v2-v3
+	v4, v5 = v4+v5, v4-v5
+	v6, v7 = v6+v7, v6-v7
+	v8, v9 = v8+v9, v8-v9
+	v10, v11 = v10+v11, v10-v11
+	v12, v13 = v12+v13, v12-v13
+	v14, v15 = v14+v15, v14-v15
+	// Stage 2: distance 2.
+	v0, v2 = v0+v2, v0-v2
+	v1, v3 = v1+v3, v1-v3
+	v4, v6 = v4+v6, v4-v6
+	v5, v7 = v5+v7, v5-v7
+	v8, v10 = v8+v10, v8-v10
+	v9, v11 = v9+v11, v9-v11
+	v12, v14 = v12+v14, v12-v14
+	v13, v15 = v13+v15, v13-v15
+	// Stage 3: distance 4.
+	v0, v4 = v0+v4, v0-v4
+	v1, v5 = v1+v5, v1-v5
+	v2, v6 = v2+v6, v2-v6
+	v3, v7 = v3+v7, v3-v7
+	v8, v12 = v8+v12, v8-v12
+	v9, v13 = v9+v13, v9-v13
+	v10, v14 = v10+v14, v10-v14
+	v11, v15 = v11+v15, v11-v15
+	// Stage 4: distance 8, with the 1/4 scale.
+	v[0], v[8] = 0.25*(v0+v8), 0.25*(v0-v8)
+	v[1], v[9] = 0.25*(v1+v9), 0.25*(v1-v9)
+	v[2], v[10] = 0.25*(v2+v10), 0.25*(v2-v10)
+	v[3], v[11] = 0.25*(v3+v11), 0.25*(v3-v11)
+	v[4], v[12] = 0.25*(v4+v12), 0.25*(v4-v12)
+	v[5], v[13] = 0.25*(v5+v13), 0.25*(v5-v13)
+	v[6], v[14] = 0.25*(v6+v14), 0.25*(v6-v14)
+	v[7], v[15] = 0.25*(v7+v15), 0.25*(v7-v15)
 }

@@ -362,3 +362,25 @@ func TestFDNTailSeconds(t *testing.T) {
 		}
 	}
 }
+
+// TestFlushExact: the FDN's flush agrees with dsp.Flush at the threshold,
+// on both sides of it, and over many magnitudes.
+func TestFlushExact(t *testing.T) {
+	th := dsp.DenormalThreshold
+	xs := []float64{0, math.Copysign(0, -1), th, -th, math.Nextafter(th, 0), -math.Nextafter(th, 0),
+		math.Nextafter(th, 1), math.Nextafter(th, 0) * (1 - 0x1p-52), 5e-324, -5e-324, 1e-200,
+		math.Inf(1), math.Inf(-1), math.NaN(), math.MaxFloat64, 1, -1}
+	for e := -320; e <= 300; e++ {
+		v := math.Pow(10, float64(e))
+		xs = append(xs, v, -v, math.Nextafter(v, 0), math.Nextafter(v, 2*v+1))
+	}
+	for i := range 1 << 16 {
+		xs = append(xs, th*(1+float64(i-(1<<15))*0x1p-40))
+	}
+	for _, x := range xs {
+		got, want := flush(x), dsp.Flush(x)
+		if math.Float64bits(got) != math.Float64bits(want) && !(math.IsNaN(got) && math.IsNaN(want)) {
+			t.Fatalf("flush(%g) = %g, dsp.Flush gives %g", x, got, want)
+		}
+	}
+}
