@@ -203,6 +203,13 @@ func (m *slidingMax) setWindow(n int) {
 	m.window = min(max(n, 1), len(m.val)-1)
 }
 
+// pushZeros is push(t', 0) for every t' up to t, for a deque whose window
+// holds nothing above 0: every entry gives way to the newest zero, so one
+// entry (0, t) remains, where pushing them one by one would leave it.
+func (m *slidingMax) pushZeros(t int64) {
+	m.val[m.head], m.pos[m.head], m.count = 0, t, 1
+}
+
 // push adds v at position t and returns the maximum over (t-window, t].
 func (m *slidingMax) push(t int64, v float64) float64 {
 	size := len(m.val)

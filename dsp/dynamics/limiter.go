@@ -325,10 +325,13 @@ func (s *limiterStage) latency() int { return s.look + s.guard + s.tpDelay }
 // modified), then delays buf and applies the gain.
 func (s *limiterStage) process(buf [][]float64, n int) {
 	gain := s.gain[:n]
-	s.computeGain(buf, gain)
+	unity := s.computeGain(buf, gain)
 	for ch, x := range buf {
 		x = x[:n]
 		s.delay.run(ch, x)
+		if unity {
+			continue // every gain is exactly 1
+		}
 		for i, g := range gain {
 			x[i] *= g
 		}
@@ -336,7 +339,68 @@ func (s *limiterStage) process(buf [][]float64, n int) {
 	s.delay.advance(n)
 }
 
-func (s *limiterStage) computeGain(buf [][]float64, gain []float64) {
+// under reports whether no frame of the block asks for a reduction: every
+// detector value (peak in true-peak mode, else |x| over the channels) is at
+// or under the ceiling.
+func (s *limiterStage) under(buf [][]float64, peak []float64, n int) bool {
+	c := s.ceiling
+	if s.truePeak {
+		for _, p := range peak[:n] {
+			if p > c {
+				return false
+			}
+		}
+		return true
+	}
+	for _, x := range buf {
+		for _, v := range x[:n] {
+			if math.Abs(v) > c {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// idle is computeGain for a block that asks for no reduction while
+// nothing is being released (e == 0) or ramped (sum == 0). Then the hold
+// window holds only zeros (e would be above 0 otherwise), the boxcar's
+// entries are all 0 and every r it clamps to is 1, so each frame's gain is
+// exactly 1 and its state update is: r = 1, q = 0, a 0 pushed into the
+// hold. This does the same in bulk: the result and the state are those of
+// the frame loop.
+func (s *limiterStage) idle(gain []float64) {
+	n := len(gain)
+	for i := range gain {
+		gain[i] = 1
+	}
+	fillRing(s.box, s.boxW, n, 0)
+	fillRing(s.rRing, s.rW, n, 1)
+	s.boxW = (s.boxW + n) % len(s.box)
+	s.rW = (s.rW + n) % len(s.rRing)
+	s.t += int64(n)
+	s.hold.pushZeros(s.t - 1)
+}
+
+// limiterIdle enables the idle path; tests turn it off to compare.
+var limiterIdle = true
+
+// fillRing writes n copies of v into ring from index w on, wrapping.
+func fillRing[T int64 | float64](ring []T, w, n int, v T) {
+	n = min(n, len(ring)) // more would only write the same values again
+	for n > 0 {
+		m := min(n, len(ring)-w)
+		for i := range ring[w : w+m] {
+			ring[w+i] = v
+		}
+		n -= m
+		w = 0
+	}
+}
+
+// computeGain fills gain for the block; it reports whether every gain is
+// exactly 1 (the idle path), which the caller need not apply.
+func (s *limiterStage) computeGain(buf [][]float64, gain []float64) bool {
 	ceiling, target, release := s.ceiling, s.target, s.release
 	boxSize, rSize := len(s.box), len(s.rRing)
 	e, sum, t := s.e, s.sum, s.t
@@ -363,6 +427,10 @@ func (s *limiterStage) computeGain(buf [][]float64, gain []float64) {
 		for ch, x := range buf {
 			s.interp[ch].PeakAbsMaxAbove(x[:len(gain)], peak, ceiling)
 		}
+	}
+	if limiterIdle && e == 0 && sum == 0 && s.under(buf, peak, len(gain)) {
+		s.idle(gain)
+		return true
 	}
 	for i := range gain {
 		var p float64
@@ -412,4 +480,5 @@ func (s *limiterStage) computeGain(buf [][]float64, gain []float64) {
 	}
 	s.e, s.sum, s.t = e, sum, t
 	s.boxW, s.rW = boxW, rW
+	return false
 }

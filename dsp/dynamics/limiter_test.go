@@ -437,3 +437,40 @@ func BenchmarkLimiterTruePeak(b *testing.B) {
 	sig := testSignal(2, 1<<16, 1)
 	benchProcess(b, newLimiter(DefaultLimiterParams(), 2, testFS), 2, sig)
 }
+
+// TestLimiterIdlePath: the bulk path for blocks that need no reduction
+// gives the frame loop's output, gains and state, bit for bit, on signals
+// that go in and out of limiting (with long quiet stretches in between).
+func TestLimiterIdlePath(t *testing.T) {
+	sig := testSignal(2, 1<<16, 5)
+	for i := range sig[0] { // quiet stretches long enough for the release to end
+		if (i/20000)%2 == 1 {
+			sig[0][i] *= 1e-3
+			sig[1][i] *= 1e-3
+		}
+	}
+	for _, tp := range []bool{false, true} {
+		p := DefaultLimiterParams()
+		p.TruePeak = tp
+		for _, sizes := range [][]int{{512}, {1, 7, 64, 4096}} {
+			run := func(idle bool) ([][]float64, float64) {
+				limiterIdle = idle
+				defer func() { limiterIdle = true }()
+				l := newLimiter(p, 2, testFS)
+				return render(unkeyed(l), sig, nil, sizes), l.MaxGainReductionDB()
+			}
+			want, wantGR := run(false)
+			got, gotGR := run(true)
+			for ch := range want {
+				for i := range want[ch] {
+					if math.Float64bits(got[ch][i]) != math.Float64bits(want[ch][i]) {
+						t.Fatalf("true peak %v, blocks %v: ch %d sample %d = %v with the idle path, %v without", tp, sizes, ch, i, got[ch][i], want[ch][i])
+					}
+				}
+			}
+			if gotGR != wantGR {
+				t.Errorf("true peak %v: max gain reduction %v with the idle path, %v without", tp, gotGR, wantGR)
+			}
+		}
+	}
+}
