@@ -77,7 +77,7 @@ type peakChannel struct {
 	// pre and suf are van Herk's running maxima of |x| over blocks of
 	// peakSpan+peakGroup positions: the maximum over any window of that
 	// length is max(suf[start], pre[end-1]).
-	pre, suf []float64
+	pre, suf []uint64
 }
 
 // NewPeakReader returns a reader for a 4x Oversampler (New(2, channels,
@@ -95,8 +95,8 @@ func NewPeakReader(channels, maxBlock int) *PeakReader {
 		r.ch[c] = peakChannel{
 			x:   make([]float64, peakKeep+maxBlock),
 			y1:  make([]float64, k2+2*maxBlock+2),
-			pre: make([]float64, peakKeep+maxBlock),
-			suf: make([]float64, peakKeep+maxBlock),
+			pre: make([]uint64, peakKeep+maxBlock),
+			suf: make([]uint64, peakKeep+maxBlock),
 		}
 	}
 	r.weights()
@@ -231,20 +231,22 @@ func (r *PeakReader) MaxAbs(ch int, x []float64, peak float64) float64 {
 	return peak
 }
 
-// spanMax fills pre and suf over x[:m].
+// spanMax fills pre and suf over x[:m]. They hold |x| as bit patterns:
+// with the sign cleared, integer order is numeric order (NaN and ±Inf
+// above every finite value), and the loop stays in integer registers.
 func (r *PeakReader) spanMax(c *peakChannel, m int) {
 	const L = peakSpan + peakGroup
 	x, pre, suf := c.x[:m], c.pre[:m], c.suf[:m]
 	for b := 0; b < m; b += L {
 		e := min(b+L, m)
-		run := 0.0
+		var run uint64
 		for i := b; i < e; i++ {
-			run = max(run, math.Abs(x[i]))
+			run = max(run, math.Float64bits(x[i])&^(1<<63))
 			pre[i] = run
 		}
 		run = 0
 		for i := e - 1; i >= b; i-- {
-			run = max(run, math.Abs(x[i]))
+			run = max(run, math.Float64bits(x[i])&^(1<<63))
 			suf[i] = run
 		}
 	}
@@ -254,10 +256,11 @@ func (r *PeakReader) spanMax(c *peakChannel, m int) {
 // cannot exceed peak.
 func (r *PeakReader) below(c *peakChannel, g int, peak float64) bool {
 	s := peakKeep + g - peakSpan // the span's first position
-	m := max(c.suf[s], c.pre[s+peakSpan+peakGroup-1])
-	if !(m <= math.MaxFloat64) {
+	mb := max(c.suf[s], c.pre[s+peakSpan+peakGroup-1])
+	if mb > 0x7fefffffffffffff { // NaN or ±Inf: never skipped
 		return false
 	}
+	m := math.Float64frombits(mb)
 	floor := float64(boundFloor * m)
 	if float64(float64(r.maxPhaseL1*m)*boundScale)+floor <= peak {
 		return true
@@ -265,7 +268,7 @@ func (r *PeakReader) below(c *peakChannel, g int, peak float64) bool {
 	x := c.x[s : s+peakSpan+peakGroup]
 	var core float64
 	for k, i := range r.core {
-		core += float64(r.coreW[k] * math.Abs(x[i]))
+		core += float64(r.coreW[k] * math.Float64frombits(math.Float64bits(x[i])&^(1<<63)))
 	}
 	return float64((core+float64(r.tail*m))*boundScale)+floor <= peak
 }

@@ -231,13 +231,23 @@ var gainBound = func() float64 {
 // below reports whether every PeakAbs value of the windows within w
 // (oldest first) is provably at or below floor. NaN or ±Inf inputs are
 // never skipped, so they reach the result exactly as before.
+//
+// The largest magnitude is found on the bit patterns: for floats with the
+// sign cleared, integer order is numeric order, and NaN and ±Inf sort above
+// every finite value. That keeps the loop in integer registers (math.Abs on
+// amd64 moves each value to one and back) and gives the same maximum.
 func below(w []float64, floor float64) bool {
-	var m float64
+	var m uint64
 	for _, v := range w {
-		m = max(m, math.Abs(v))
+		m = max(m, math.Float64bits(v)&^signBit)
 	}
-	return m <= math.MaxFloat64 && m*gainBound <= floor
+	return m <= maxFiniteBits && math.Float64frombits(m)*gainBound <= floor
 }
+
+const (
+	signBit       = 1 << 63
+	maxFiniteBits = 0x7fefffffffffffff // math.MaxFloat64
+)
 
 // peakAt is PeakAbs's value for the oldest-first window w (w[Taps-1] is
 // the newest sample): Next's arithmetic, the same terms summed in the same
@@ -357,11 +367,11 @@ func (m *Meter) Process(buf [][]float64) {
 // separately (and with different lengths) as long as each one's samples
 // arrive in order.
 func (m *Meter) ProcessChannel(ch int, x []float64) {
-	sp := m.samplePeak[ch]
+	var b uint64 // the largest |v|, on the bit patterns as in below
 	for _, v := range x {
-		sp = max(sp, math.Abs(v))
+		b = max(b, math.Float64bits(v)&^signBit)
 	}
-	m.samplePeak[ch] = sp
+	m.samplePeak[ch] = max(m.samplePeak[ch], math.Float64frombits(b))
 	m.truePeak[ch] = m.interp[ch].MaxPeakAbs(x, m.truePeak[ch])
 }
 
