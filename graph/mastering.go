@@ -404,6 +404,21 @@ func planTarget(ctx context.Context, s *stage, sp *spool, t *lang.Target, pre lo
 	return rep, warnings, nil
 }
 
+// newPreMeter is the meter of the master before the output stages, whose
+// Result planTarget starts from. Only a peak-only target reads its true
+// peak (loudness targets start from the integrated loudness), so without
+// one the meter leaves true peak out: 4x oversampling is most of a
+// meter's cost.
+func newPreMeter(g *Graph, rate float64) *loudness.Meter {
+	peakOnly := false
+	for _, o := range g.Outputs {
+		if t := o.Model.EffectiveTarget(g.Mix); t != nil && !t.HasLoudness {
+			peakOnly = true
+		}
+	}
+	return loudness.NewMeterOptions(rate, 2, loudness.Options{NoTruePeak: !peakOnly})
+}
+
 // newQuantizer returns the word-length reduction for an output: its
 // dither kind at its bit depth, seeded from its address so the output is
 // bit-identical run to run; or float32 rounding for a float output.

@@ -118,7 +118,7 @@ func render(ctx context.Context, g *Graph, opts Options) ([]OutputResult, error)
 		defer sp.Close()
 		// The master goes to the spool; stems (which have no target) are
 		// written in the same pass.
-		preMeter := loudness.NewMeter(rate, 2)
+		preMeter := newPreMeter(g, rate)
 		if err := pump(ctx, e, func(b [][]float64) error {
 			preMeter.Process(b[:2])
 			for _, s := range sinks {
