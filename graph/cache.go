@@ -53,6 +53,12 @@ type Cache struct {
 	// many changes no output.
 	free      map[int][][]float64
 	freeBytes int64
+	// versions lists, per node address, the keys of its entries in
+	// memory, newest last (looked up, never iterated). An address keeps
+	// maxVersions: the signal now and the one before it, so undoing an
+	// edit is free, while older versions give their memory to the next
+	// recordings.
+	versions map[string][]Key
 
 	files fileHasher
 }
@@ -75,6 +81,7 @@ const cacheChunk = 1 << 16
 // cacheChunk frames (the last may be shorter).
 type cacheEntry struct {
 	key    Key
+	addr   string // the node it was rendered for
 	chans  int
 	frames int64
 	chunks [][]float64
@@ -155,6 +162,7 @@ func (c *Cache) insert(e *cacheEntry) {
 		c.used -= el.Value.(*cacheEntry).bytes()
 		c.lru.Remove(el)
 		delete(c.entries, e.key)
+		c.forget(el.Value.(*cacheEntry))
 	}
 	if e.bytes() > c.MaxBytes {
 		return
@@ -164,6 +172,18 @@ func (c *Cache) insert(e *cacheEntry) {
 	}
 	c.entries[e.key] = c.lru.PushFront(e)
 	c.used += e.bytes()
+	if c.versions == nil {
+		c.versions = map[string][]Key{}
+	}
+	v := append(c.versions[e.addr], e.key)
+	for len(v) > maxVersions {
+		if el, ok := c.entries[v[0]]; ok {
+			c.lru.MoveToBack(el)
+			c.evictOldest()
+		}
+		v = v[1:]
+	}
+	c.versions[e.addr] = v
 	// Spare chunks beyond what the bound leaves room for go to the GC.
 	for c.freeBytes > 0 && c.used+c.freeBytes > c.MaxBytes {
 		for n, list := range c.free {
@@ -174,6 +194,23 @@ func (c *Cache) insert(e *cacheEntry) {
 	}
 }
 
+// maxVersions is how many signals of one node the memory cache keeps.
+const maxVersions = 2
+
+// forget removes e from its address's versions.
+func (c *Cache) forget(e *cacheEntry) {
+	v := c.versions[e.addr]
+	for i, k := range v {
+		if k == e.key {
+			c.versions[e.addr] = append(v[:i:i], v[i+1:]...)
+			break
+		}
+	}
+	if len(c.versions[e.addr]) == 0 {
+		delete(c.versions, e.addr)
+	}
+}
+
 // evictOldest drops the least recently used entry, keeping its whole
 // chunks for reuse.
 func (c *Cache) evictOldest() {
@@ -181,6 +218,7 @@ func (c *Cache) evictOldest() {
 	oe := old.Value.(*cacheEntry)
 	c.lru.Remove(old)
 	delete(c.entries, oe.key)
+	c.forget(oe)
 	c.used -= oe.bytes()
 	if c.free == nil {
 		c.free = map[int][][]float64{}
@@ -296,6 +334,7 @@ func (r *memReader) read(dst [][]float64, n int) error {
 // recorder collects a node's signal as it is rendered.
 type recorder struct {
 	cache  *Cache
+	addr   string
 	key    Key
 	chans  int
 	frames int64
@@ -304,8 +343,8 @@ type recorder struct {
 	fill   int
 }
 
-func newRecorder(c *Cache, key Key, chans int) *recorder {
-	return &recorder{cache: c, key: key, chans: chans}
+func newRecorder(c *Cache, addr string, key Key, chans int) *recorder {
+	return &recorder{cache: c, addr: addr, key: key, chans: chans}
 }
 
 // add appends buf[ch][:n]. It allocates one chunk per cacheChunk frames,
@@ -343,7 +382,7 @@ func (r *recorder) entry() *cacheEntry {
 		chunks = append(chunks, last)
 	}
 	r.cur = nil
-	return &cacheEntry{key: r.key, chans: r.chans, frames: r.frames, chunks: chunks}
+	return &cacheEntry{key: r.key, addr: r.addr, chans: r.chans, frames: r.frames, chunks: chunks}
 }
 
 // On disk, an entry is a file named by its key: a 16-byte header (magic

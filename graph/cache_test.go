@@ -300,3 +300,39 @@ output "main" { file = "out.wav" }
 		t.Error("moving a clip by a frame did not change the output")
 	}
 }
+
+// TestCacheVersions: the memory cache keeps a node's current signal and
+// the one before (undo is free), and gives older ones' memory to new
+// recordings.
+func TestCacheVersions(t *testing.T) {
+	dir := t.TempDir()
+	writeCacheSources(t, dir)
+	cache := NewCache(1 << 30)
+	for i, eq := range []string{"1", "2", "3", "4"} {
+		src := cacheEdit{eq: eq, send: "-10", group: "0", decay: "0.5", lufs: "-16"}.src()
+		sameFiles(t, "eq "+eq, renderFiles(t, dir, src, Options{Cache: cache}), renderFiles(t, dir, src, Options{}))
+		cache.mu.Lock()
+		n := len(cache.versions["track.a"])
+		spare := cache.freeBytes
+		cache.mu.Unlock()
+		if want := min(i+1, maxVersions); n != want {
+			t.Errorf("after %d renders: %d versions of track.a, want %d", i+1, n, want)
+		}
+		if i == 2 && spare == 0 {
+			t.Error("the oldest version's memory was not kept for reuse")
+		}
+	}
+	// Undo: the previous version is a hit.
+	src := cacheEdit{eq: "3", send: "-10", group: "0", decay: "0.5", lufs: "-16"}.src()
+	g := mustBuild(t, dir, src)
+	e, err := NewEngine(g, Options{Cache: cache})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	for _, n := range e.allNodes() {
+		if !n.skip && n.hit == nil {
+			t.Errorf("going back one edit renders %s live", n.address)
+		}
+	}
+}

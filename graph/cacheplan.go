@@ -279,7 +279,7 @@ func (e *Engine) planHits(c *Cache, reads bool) error {
 		}
 		budget -= size
 		need += size
-		n.rec = newRecorder(c, n.key, n.chans)
+		n.rec = newRecorder(c, n.address, n.key, n.chans)
 	}
 	if need > 0 {
 		reading := map[Key]bool{} // looked up, never iterated
