@@ -67,26 +67,8 @@ func (e *Engine) keyNodes(c *Cache) error {
 		}
 		return nil
 	}
-	effectsOf := func(n *nodeState) []*Effect {
-		if n == e.master {
-			return g.Master.Effects
-		}
-		if n.track != nil {
-			return n.track.Effects
-		}
-		for _, b := range g.Buses {
-			if b.Address == n.address {
-				return b.Effects
-			}
-		}
-		return nil
-	}
-	nodeOf := func(r *NodeRef) *nodeState {
-		if r.Track >= 0 {
-			return e.nodes[r.Track]
-		}
-		return e.nodes[len(g.Tracks)+r.Bus]
-	}
+	effectsOf := e.effectsOf
+	nodeOf := e.nodeOf
 	keyNode := func(n *nodeState) error {
 		w := newKeyWriter(&c.files)
 		w.str(keyVersion)
@@ -149,11 +131,7 @@ func (e *Engine) keyNodes(c *Cache) error {
 	}
 
 	// Key in level order: inputs and sidechains come from earlier levels.
-	var order []*nodeState
-	for _, level := range e.levels {
-		order = append(order, level...)
-	}
-	order = append(order, e.master)
+	order := e.inOrder()
 	for _, n := range order {
 		if err := keyNode(n); err != nil {
 			return err
@@ -181,31 +159,9 @@ func (e *Engine) keyNodes(c *Cache) error {
 // which render and are recorded, and which nothing needs.
 func (e *Engine) planHits(c *Cache, reads bool) error {
 	g := e.g
-	nodeOf := func(r *NodeRef) *nodeState {
-		if r.Track >= 0 {
-			return e.nodes[r.Track]
-		}
-		return e.nodes[len(g.Tracks)+r.Bus]
-	}
-	effectsOf := func(n *nodeState) []*Effect {
-		if n == e.master {
-			return g.Master.Effects
-		}
-		if n.track != nil {
-			return n.track.Effects
-		}
-		for _, b := range g.Buses {
-			if b.Address == n.address {
-				return b.Effects
-			}
-		}
-		return nil
-	}
-	var order []*nodeState
-	for _, level := range e.levels {
-		order = append(order, level...)
-	}
-	order = append(order, e.master)
+	nodeOf := e.nodeOf
+	effectsOf := e.effectsOf
+	order := e.inOrder()
 
 	// Hits.
 	if reads {
@@ -339,4 +295,38 @@ func (e *Engine) commitCache() error {
 		}
 	}
 	return e.cache.store(recs)
+}
+
+// inOrder is the nodes that run, level by level, then the master: inputs
+// and sidechains come before the nodes that read them.
+func (e *Engine) inOrder() []*nodeState {
+	var order []*nodeState
+	for _, level := range e.levels {
+		order = append(order, level...)
+	}
+	return append(order, e.master)
+}
+
+// nodeOf is the node a track or bus reference points at.
+func (e *Engine) nodeOf(r *NodeRef) *nodeState {
+	if r.Track >= 0 {
+		return e.nodes[r.Track]
+	}
+	return e.nodes[len(e.g.Tracks)+r.Bus]
+}
+
+// effectsOf is a node's insert chain.
+func (e *Engine) effectsOf(n *nodeState) []*Effect {
+	if n == e.master {
+		return e.g.Master.Effects
+	}
+	if n.track != nil {
+		return n.track.Effects
+	}
+	for _, b := range e.g.Buses {
+		if b.Address == n.address {
+			return b.Effects
+		}
+	}
+	return nil
 }

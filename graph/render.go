@@ -207,7 +207,7 @@ func render(ctx context.Context, g *Graph, opts Options) ([]OutputResult, error)
 			}
 			return nil, fmt.Errorf("%s: %w", s.o.Address, err)
 		}
-		sum, err := fileSHA256(s.o.Path)
+		sum, err := FileSHA256(s.o.Path)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", s.o.Address, err)
 		}
@@ -359,7 +359,9 @@ func (s *fileSink) write(block [][]float64) error {
 	return s.w.Write(block)
 }
 
-func fileSHA256(path string) (string, error) {
+// FileSHA256 returns the hex SHA-256 of a file's bytes, as render reports
+// it for outputs and the lock records it for inputs.
+func FileSHA256(path string) (string, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return "", err
@@ -367,7 +369,7 @@ func fileSHA256(path string) (string, error) {
 	defer f.Close()
 	h := sha256.New()
 	if _, err := io.Copy(h, f); err != nil {
-		return "", err
+		return "", fmt.Errorf("%s: %w", path, err)
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
 }

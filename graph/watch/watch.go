@@ -2,11 +2,8 @@ package watch
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -331,24 +328,11 @@ func (w *watcher) unchanged(keys []graph.NodeKey) bool {
 		}
 	}
 	for _, o := range w.lastOutputs {
-		if sum, err := fileSHA256(o.Path); err != nil || sum != o.SHA256 {
+		if sum, err := graph.FileSHA256(o.Path); err != nil || sum != o.SHA256 {
 			return false
 		}
 	}
 	return true
-}
-
-func fileSHA256(path string) (string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", err
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
 // report finishes an event with what changed since the last good render,
