@@ -123,6 +123,8 @@ type FDN struct {
 	lenFs      float64
 	lenValid   bool
 	inSign     [][lines]float64 // per input channel, including its 1/(4*sqrt(C)) scale
+	inScale    float64          // that scale
+	stereo     bool             // two channels: the written-out inject2 and tap2
 	outSign    [][lines]float64 // per output channel, including its 1/4 scale
 	wetScratch []float64
 	// chunk is how many samples Process runs step by step (see Process):
@@ -207,6 +209,8 @@ func (r *FDN) Prepare(spec dsp.Spec) {
 	r.inSign = make([][lines]float64, c)
 	r.outSign = make([][lines]float64, c)
 	inScale := 1 / (4 * math.Sqrt(float64(c)))
+	r.inScale = inScale
+	r.stereo = c == 2 // rows 1, 2 in and 15, 14 out: inject2 and tap2
 	for ch := 0; ch < c; ch++ {
 		inRow := 1 + ch%(lines-1)
 		outRow := lines - 1 - ch%(lines-1)
@@ -544,8 +548,12 @@ func (r *FDN) processChunk(buf [][]float64, off, k int) {
 	for t := range sk {
 		v := sk[t]
 		fwht16(&v)
-		for ch := 0; ch < c; ch++ {
-			inject(&v, &r.inSign[ch], r.xd[ch][t])
+		if r.stereo {
+			inject2(&v, float64(r.inScale*r.xd[0][t]), float64(r.inScale*r.xd[1][t]))
+		} else {
+			for ch := 0; ch < c; ch++ {
+				inject(&v, &r.inSign[ch], r.xd[ch][t])
+			}
 		}
 		p := (pos0 + t) & lm
 		for j := range lines {
@@ -559,10 +567,15 @@ func (r *FDN) processChunk(buf [][]float64, off, k int) {
 		st := &sk[t]
 		wet := r.wetScratch[:c]
 		var mean float64
-		for ch := 0; ch < c; ch++ {
-			o := tap(&r.outSign[ch], st)
-			wet[ch] = o
-			mean += o
+		if r.stereo {
+			wet[0], wet[1] = tap2(st)
+			mean = 0 + wet[0] + wet[1]
+		} else {
+			for ch := 0; ch < c; ch++ {
+				o := tap(&r.outSign[ch], st)
+				wet[ch] = o
+				mean += o
+			}
 		}
 		mean /= fc
 		i := off + t
@@ -611,6 +624,45 @@ func tap(sign, s *[lines]float64) float64 {
 	o += float64(sign[13] * s[13])
 	o += float64(sign[14] * s[14])
 	return o + float64(sign[15]*s[15])
+}
+
+// inject2 is inject for the two channels of a stereo FDN, whose sign rows
+// are Hadamard rows 1 and 2 scaled by inScale: sign*x is ±(inScale*x)
+// exactly, so each channel costs one multiplication and the signs are
+// written out. Same sums in the same order as inject on each channel.
+func inject2(v *[lines]float64, p0, p1 float64) {
+	v[0] = (v[0] + p0) + p1
+	v[1] = (v[1] - p0) + p1
+	v[2] = (v[2] + p0) - p1
+	v[3] = (v[3] - p0) - p1
+	v[4] = (v[4] + p0) + p1
+	v[5] = (v[5] - p0) + p1
+	v[6] = (v[6] + p0) - p1
+	v[7] = (v[7] - p0) - p1
+	v[8] = (v[8] + p0) + p1
+	v[9] = (v[9] - p0) + p1
+	v[10] = (v[10] + p0) - p1
+	v[11] = (v[11] - p0) - p1
+	v[12] = (v[12] + p0) + p1
+	v[13] = (v[13] - p0) + p1
+	v[14] = (v[14] + p0) - p1
+	v[15] = (v[15] - p0) - p1
+}
+
+// tap2 is tap for both channels of a stereo FDN, whose sign rows are
+// Hadamard rows 15 and 14 scaled by 1/4: sign*s is ±(s/4) exactly, so the
+// quarters are taken once for both and the signs are written out. Same
+// sums in the same order as tap.
+func tap2(s *[lines]float64) (o0, o1 float64) {
+	q0, q1, q2, q3 := 0.25*s[0], 0.25*s[1], 0.25*s[2], 0.25*s[3]
+	q4, q5, q6, q7 := 0.25*s[4], 0.25*s[5], 0.25*s[6], 0.25*s[7]
+	q8, q9, q10, q11 := 0.25*s[8], 0.25*s[9], 0.25*s[10], 0.25*s[11]
+	q12, q13, q14, q15 := 0.25*s[12], 0.25*s[13], 0.25*s[14], 0.25*s[15]
+	o0 = 0 + q0 - q1 - q2 + q3 - q4 + q5 + q6 - q7
+	o0 = o0 - q8 + q9 + q10 - q11 + q12 - q13 - q14 + q15
+	o1 = 0 + q0 + q1 - q2 - q3 - q4 - q5 + q6 + q7
+	o1 = o1 - q8 - q9 + q10 + q11 + q12 + q13 - q14 - q15
+	return o0, o1
 }
 
 // inject adds sign[j]*x to v[j], written out so v stays in registers.

@@ -3,6 +3,7 @@ package reverb
 import (
 	"math"
 	"math/cmplx"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/mixdown/mixdown/dsp"
@@ -381,6 +382,45 @@ func TestFlushExact(t *testing.T) {
 		got, want := flush(x), dsp.Flush(x)
 		if math.Float64bits(got) != math.Float64bits(want) && !(math.IsNaN(got) && math.IsNaN(want)) {
 			t.Fatalf("flush(%g) = %g, dsp.Flush gives %g", x, got, want)
+		}
+	}
+}
+
+// TestStereoKernels: inject2 and tap2 give inject's and tap's bits with a
+// stereo FDN's sign rows, on values of every size and sign.
+func TestStereoKernels(t *testing.T) {
+	r := prepared(DefaultParams(), 48000, 2)
+	rng := rand.New(rand.NewPCG(5, 6))
+	val := func() float64 {
+		switch rng.IntN(6) {
+		case 0:
+			return 0
+		case 1:
+			return math.Copysign(0, -1)
+		case 2:
+			return math.Ldexp(rng.Float64()-0.5, rng.IntN(200)-100)
+		}
+		return 2*rng.Float64() - 1
+	}
+	for range 20000 {
+		var s, v [lines]float64
+		for j := range s {
+			s[j], v[j] = val(), val()
+		}
+		x0, x1 := val(), val()
+		want := v
+		inject(&want, &r.inSign[0], x0)
+		inject(&want, &r.inSign[1], x1)
+		got := v
+		inject2(&got, float64(r.inScale*x0), float64(r.inScale*x1))
+		for j := range got {
+			if math.Float64bits(got[j]) != math.Float64bits(want[j]) {
+				t.Fatalf("inject2: v[%d] = %v, inject gives %v", j, got[j], want[j])
+			}
+		}
+		o0, o1 := tap2(&s)
+		if w0, w1 := tap(&r.outSign[0], &s), tap(&r.outSign[1], &s); math.Float64bits(o0) != math.Float64bits(w0) || math.Float64bits(o1) != math.Float64bits(w1) {
+			t.Fatalf("tap2 = %v, %v; tap gives %v, %v", o0, o1, w0, w1)
 		}
 	}
 }
