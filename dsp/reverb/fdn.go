@@ -488,9 +488,9 @@ func (r *FDN) processChunk(buf [][]float64, off, k int) {
 		xd := r.xd[ch][:k]
 		pre := r.pre[ch]
 		for t, x := range in {
+			// Write, then read, sample by sample: with the longest predelay
+			// the read slot can be the next sample's write slot.
 			pre[(pos0+t)&pm] = x
-		}
-		for t := range xd {
 			xd[t] = pre[(pos0+t-r.predelay)&pm]
 		}
 		for a := range diffusers {

@@ -185,6 +185,15 @@ func TestFDNBlockSizeInvarianceAndReset(t *testing.T) {
 		in := noiseBurst(1, ch, 12000, 3000)
 		checkBlockInvariance(t, r, in)
 	}
+	// The longest predelay at a rate where it is one slot short of the
+	// predelay ring (65532 Hz: 32766 samples in a ring of 32768), so the
+	// read slot is the next sample's write slot; and the shortest size,
+	// whose shortest line bounds the chunk Process runs step by step.
+	r := prepared(Params{DecaySec: 0.5, PredelayMs: MaxPredelayMs, Size: 0, Mix: 0.5, Width: 1}, 65532, 2)
+	if r.preMask-r.predelay != 1 {
+		t.Fatalf("predelay %d in a ring of %d: not the case this checks", r.predelay, r.preMask+1)
+	}
+	checkBlockInvariance(t, r, noiseBurst(4, 2, 40000, 3000))
 }
 
 func TestFDNSetParamsKeepsState(t *testing.T) {
