@@ -205,12 +205,12 @@ func (r *PeakReader) MaxAbs(ch int, x []float64, peak float64) float64 {
 			continue
 		}
 		r.stage1(c, 2*g-len(r.p2.up0)+1, 2*(g+peakGroup))
-		last := 4 * (g + peakGroup)
-		if last > 4*n-r.pad {
-			last = 4*n - r.pad
-		}
-		for t := 4 * g; t < last; t++ {
-			peak = fold(peak, r.y2At(c, t))
+		if last := 4 * (g + peakGroup); last <= 4*n-r.pad {
+			peak = r.y2Group(c, g, peak)
+		} else {
+			for t := 4 * g; t < 4*n-r.pad; t++ {
+				peak = fold(peak, r.y2At(c, t))
+			}
 		}
 	}
 	if g < n { // a last, shorter group: computed
@@ -297,6 +297,27 @@ func (r *PeakReader) stage1(c *peakChannel, a, b int) {
 		y[2*i+1] = dotSym(w[ne-no:], p.up1)
 	}
 	c.hi = b
+}
+
+// y2Group folds the second stage's outputs of frames g, g+1 (peakGroup = 2:
+// outputs 4g..4g+7) into peak: y2At's values, the even ones two at a time
+// (dotSym2 sums each exactly as dotSym).
+func (r *PeakReader) y2Group(c *peakChannel, g int, peak float64) float64 {
+	p := r.p2
+	ne := len(p.up0)
+	d := ne - 1 - p.upDelay
+	j := 2 * g // y1 index of outputs 4g, 4g+1
+	w := c.y1[j : j+ne+3]
+	e0, e2 := dotSym2(w, p.up0)
+	e4, e6 := dotSym2(w[2:], p.up0)
+	peak = fold(peak, e0)
+	peak = fold(peak, w[d])
+	peak = fold(peak, e2)
+	peak = fold(peak, w[d+1])
+	peak = fold(peak, e4)
+	peak = fold(peak, w[d+2])
+	peak = fold(peak, e6)
+	return fold(peak, w[d+3])
 }
 
 // y2At is the second stage's output t (relative to the block), from y1.
