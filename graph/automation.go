@@ -668,13 +668,13 @@ func (e *Engine) placeMaster(frames int) error {
 	a := m.auto
 	if a.gain == nil {
 		for ch := range m.out {
-			copy(m.out[ch][:frames], m.buf[min(ch, m.chans-1)][:frames])
+			copy(m.out[ch][:frames], m.view[min(ch, m.chans-1)][:frames])
 		}
 		mulGain(m.out, m.gainL, m.gainR, frames)
 	} else {
 		a.faderGains(frames)
 		for ch := range m.out {
-			src, dst, g := m.buf[min(ch, m.chans-1)][:frames], m.out[ch][:frames], a.gl[:frames]
+			src, dst, g := m.view[min(ch, m.chans-1)][:frames], m.out[ch][:frames], a.gl[:frames]
 			for i, x := range src {
 				dst[i] = x * g[i]
 			}

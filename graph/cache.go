@@ -276,6 +276,10 @@ type cacheSource interface {
 	// the render's limit (see lookup): frames beyond it never reach an
 	// output, so they read as silence.
 	read(dst [][]float64, n int) error
+	// view points dst[ch] at the next n frames where the entry holds
+	// them, without copying, and reports whether it could (it cannot
+	// when they straddle two chunks, or come from disk).
+	view(dst [][]float64, n int) bool
 	close()
 	frames() int64
 }
@@ -306,6 +310,23 @@ func tail(dst [][]float64, m, n int, frames, limit int64) error {
 
 func (r *memReader) frames() int64 { return r.e.frames }
 func (r *memReader) close()        {}
+
+func (r *memReader) view(dst [][]float64, n int) bool {
+	if r.pos+int64(n) > r.e.frames {
+		return false
+	}
+	ci, off := int(r.pos/cacheChunk), int(r.pos%cacheChunk)
+	chunk := r.e.chunks[ci]
+	size := len(chunk) / r.e.chans
+	if off+n > size {
+		return false
+	}
+	for ch := range dst {
+		dst[ch] = chunk[ch*size+off : ch*size+off+n : ch*size+off+n]
+	}
+	r.pos += int64(n)
+	return true
+}
 
 func (r *memReader) read(dst [][]float64, n int) error {
 	if over := r.pos + int64(n) - r.e.frames; over > 0 {
@@ -531,6 +552,8 @@ func openDiskEntry(path string, chans int, limit int64) (*diskReader, error) {
 }
 
 func (d *diskReader) frames() int64 { return d.n }
+
+func (d *diskReader) view([][]float64, int) bool { return false }
 
 func (d *diskReader) read(dst [][]float64, n int) error {
 	if over := d.pos + int64(n) - d.n; over > 0 {

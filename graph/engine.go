@@ -556,7 +556,7 @@ func (e *Engine) renderRaw(n int) error {
 			break // placed by placeMaster
 		}
 		g := n
-		src, dst := m.buf[min(ch, m.chans-1)][:g], m.out[ch][:g]
+		src, dst := m.view[min(ch, m.chans-1)][:g], m.out[ch][:g]
 		gain := m.gainL
 		if ch == 1 {
 			gain = m.gainR
@@ -616,10 +616,15 @@ func (n *nodeState) process(frames int) {
 func (n *nodeState) runChain(frames int) error {
 	n.frames += int64(frames)
 	if n.hit != nil {
+		n.cached += int64(frames)
+		// Nothing writes a hit's chain output, so it is read where the
+		// cache holds it when the block lies in one piece of it.
+		if n.hit.view(n.view, frames) {
+			return nil
+		}
 		for ch := range n.view {
 			n.view[ch] = n.buf[ch][:frames]
 		}
-		n.cached += int64(frames)
 		return n.hit.read(n.buf, frames)
 	}
 	if n.track != nil {

@@ -21,7 +21,7 @@ import (
 // touch only its own state, and it must not keep block.
 //
 // Call Tap before the first Next. A node that is not rendered (muted, or
-// silenced by a solo) cannot be tapped.
+// silenced by a solo, or read from the render cache) cannot be tapped.
 func (e *Engine) Tap(address string, f func(block [][]float64, at int64)) error {
 	for i, n := range e.nodes {
 		if n.address != address {
@@ -35,6 +35,10 @@ func (e *Engine) Tap(address string, f func(block [][]float64, at int64)) error 
 		}
 		if !active {
 			return fmt.Errorf("%s is not rendered (muted, or silenced by a solo)", address)
+		}
+		if n.hit != nil || n.skip {
+			// Its chain does not run: it comes from the render cache.
+			return fmt.Errorf("%s is taken from the render cache and cannot be tapped; tap an engine without Options.Cache", address)
 		}
 		// The tap runs last in the node's chain, so it sees the chain's
 		// output and applies the fader and pan itself, as the engine
