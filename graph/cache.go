@@ -362,10 +362,43 @@ type recorder struct {
 	chunks [][]float64
 	cur    []float64 // chans x cacheChunk, filled up to fill
 	fill   int
+	slots  [][]float64 // slot's views, reused
 }
 
 func newRecorder(c *Cache, addr string, key Key, chans int) *recorder {
 	return &recorder{cache: c, addr: addr, key: key, chans: chans}
+}
+
+// slot returns the next n frames of the chunk being filled, one slice per
+// channel, for the node to render into; nil when they would cross into
+// the next chunk (then the node renders into its own buffer and add
+// copies). filled records them once rendered.
+func (r *recorder) slot(n int) [][]float64 {
+	if r.cur == nil {
+		r.cur = r.cache.chunk(r.chans * cacheChunk)
+		r.fill = 0
+	}
+	if r.fill+n > cacheChunk {
+		return nil
+	}
+	if r.slots == nil {
+		r.slots = make([][]float64, r.chans)
+	}
+	for ch := range r.slots {
+		at := ch*cacheChunk + r.fill
+		r.slots[ch] = r.cur[at : at+n : at+n]
+	}
+	return r.slots
+}
+
+// filled records that the last slot's n frames hold the node's signal.
+func (r *recorder) filled(n int) {
+	r.fill += n
+	r.frames += int64(n)
+	if r.fill == cacheChunk {
+		r.chunks = append(r.chunks, r.cur)
+		r.cur = nil
+	}
 }
 
 // add appends buf[ch][:n]. It allocates one chunk per cacheChunk frames,

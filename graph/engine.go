@@ -605,7 +605,12 @@ func (n *nodeState) process(frames int) {
 		placeStereo(n.out, n.view, n.gainL, n.gainR, frames)
 	}
 	// out carries everything the node produced (0·NaN and 0·Inf are NaN),
-	// so a bad sample is caught here, at the node that made it.
+	// so a bad sample is caught here, at the node that made it. A cache
+	// hit's samples passed this check when they were rendered; the
+	// master's check still guards what its fader makes of them.
+	if n.hit != nil {
+		return
+	}
 	if i := firstNonFinite(n.out, frames); i >= 0 {
 		n.err = &NonFiniteError{Address: n.address, frame: i}
 	}
@@ -627,18 +632,32 @@ func (n *nodeState) runChain(frames int) error {
 		}
 		return n.hit.read(n.buf, frames)
 	}
-	if n.track != nil {
-		if err := n.read(frames); err != nil {
-			return err
+	// A recorded node renders straight into the cache's memory when the
+	// block fits in the chunk being filled: nothing is copied.
+	var scratch [][]float64
+	if n.rec != nil {
+		if slot := n.rec.slot(frames); slot != nil {
+			scratch, n.buf = n.buf, slot
 		}
+	}
+	var err error
+	if n.track != nil {
+		err = n.read(frames)
 	} else {
 		n.sumInputs(frames)
 	}
-	n.processChain(frames)
-	if n.rec != nil {
+	if err == nil {
+		n.processChain(frames)
+	}
+	if scratch != nil {
+		n.buf = scratch
+		if err == nil {
+			n.rec.filled(frames)
+		}
+	} else if n.rec != nil && err == nil {
 		n.rec.add(n.buf, frames)
 	}
-	return nil
+	return err
 }
 
 // firstNonFinite returns the first frame of buf[:][:n] holding NaN or
