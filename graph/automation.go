@@ -497,17 +497,7 @@ func pick(name string, pairs ...any) *float64 {
 // pieces cut wherever one of its parameters changes.
 func (n *nodeState) processChainAuto(frames int) {
 	a := n.auto
-	in := n.view
-	for ch := range in {
-		in[ch] = n.buf[ch][:frames]
-	}
-	if n.invert {
-		for _, x := range in {
-			for i := range x {
-				x[i] = -x[i]
-			}
-		}
-	}
+	in := n.chainInput(frames)
 	k, next := 0, 0
 	for i, p := range n.procs {
 		var kp *keyedProc

@@ -764,12 +764,9 @@ func (c *contribution) block(ch, frames int) ([]float64, float64) {
 	return src[ch][:frames], c.gain
 }
 
-// processChain runs polarity and the effects over buf, in place.
-func (n *nodeState) processChain(frames int) {
-	if n.auto != nil && len(n.auto.effects) > 0 {
-		n.processChainAuto(frames)
-		return
-	}
+// chainInput points view at the block in buf and applies the polarity:
+// what the first effect gets.
+func (n *nodeState) chainInput(frames int) [][]float64 {
 	in := n.view
 	for ch := range in {
 		in[ch] = n.buf[ch][:frames]
@@ -781,6 +778,16 @@ func (n *nodeState) processChain(frames int) {
 			}
 		}
 	}
+	return in
+}
+
+// processChain runs polarity and the effects over buf, in place.
+func (n *nodeState) processChain(frames int) {
+	if n.auto != nil && len(n.auto.effects) > 0 {
+		n.processChainAuto(frames)
+		return
+	}
+	in := n.chainInput(frames)
 	k := 0
 	for i, p := range n.procs {
 		if k < len(n.keys) && n.keys[k].at == i {

@@ -39,14 +39,8 @@ output "loud" {
 // every earlier output byte for byte as it was, and leaves no temporary
 // file behind: not beside the outputs, not the mastering spool.
 func TestInterruptedRenderProcess(t *testing.T) {
-	if runtime.GOOS == "windows" {
-		t.Skip("Windows cannot send SIGINT to another process")
-	}
-	goTool, err := exec.LookPath("go")
-	if err != nil {
-		t.Skip("no go tool to build mixdown with")
-	}
-	bin := buildMixdown(t, goTool)
+	bin := processMixdown(t)
+	var err error
 
 	for _, sig := range []os.Signal{os.Interrupt, syscall.SIGTERM} {
 		dir := t.TempDir()
@@ -145,10 +139,18 @@ var built struct {
 	err error
 }
 
-// buildMixdown builds the binary once for every test that needs a real
-// process.
-func buildMixdown(t *testing.T, goTool string) string {
+// processMixdown skips where a real process cannot be signalled or built,
+// and otherwise returns the binary, built once for every test that needs
+// one.
+func processMixdown(t *testing.T) string {
 	t.Helper()
+	if runtime.GOOS == "windows" {
+		t.Skip("Windows cannot send SIGINT to another process")
+	}
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("no go tool to build mixdown with")
+	}
 	built.Do(func() {
 		dir, err := os.MkdirTemp("", "mixdown-bin-")
 		if err != nil {
@@ -167,14 +169,7 @@ func buildMixdown(t *testing.T, goTool string) string {
 // TestWatchInterrupted: Ctrl-C during a watch's render stops it cleanly:
 // exit 0, the last good outputs byte for byte, no temporary file anywhere.
 func TestWatchInterrupted(t *testing.T) {
-	if runtime.GOOS == "windows" {
-		t.Skip("Windows cannot send SIGINT to another process")
-	}
-	goTool, err := exec.LookPath("go")
-	if err != nil {
-		t.Skip("no go tool to build mixdown with")
-	}
-	bin := buildMixdown(t, goTool)
+	bin := processMixdown(t)
 	dir := t.TempDir()
 	tmp := filepath.Join(dir, "tmp")
 	if err := os.MkdirAll(filepath.Join(dir, "stems"), 0o755); err != nil {
