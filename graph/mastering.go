@@ -69,6 +69,7 @@ type stage struct {
 	buf     [][]float64
 	view    [][]float64
 	zeros   [][]float64
+	tail    stageTail
 }
 
 // newStage builds the stage from the mix rate to an output's rate.
@@ -195,6 +196,13 @@ func (s *stage) finish(x [][]float64, emit func([][]float64) error) error {
 	if s.quant != nil {
 		s.quant.Process(x)
 	}
+	return s.tail.send(s, x, emit)
+}
+
+// measure meters a finished block, takes its reference true peak and hands
+// it to emit: the tail of the stage, which runs on its own goroutine (see
+// stageTail).
+func (s *stage) measure(x [][]float64, emit func([][]float64) error) error {
 	s.meter.Process(x)
 	if s.ref != nil {
 		for ch := range x {
@@ -207,6 +215,77 @@ func (s *stage) finish(x [][]float64, emit func([][]float64) error) error {
 	return nil
 }
 
+// stageTail runs a stage's meters, reference peak reading and emit (the
+// file's writer) on a goroutine of its own, up to three blocks behind the
+// limiter and quantiser, so the two halves of the stage use two cores.
+// Each half processes its blocks in order, so what is computed and written
+// does not change. The tail's state (the meters, refPeak, the emit
+// function's sink) belongs to that goroutine from the first block until
+// sync returns; every reader of it reads after sync (run and flush end
+// with it, Render's abort calls it).
+type stageTail struct {
+	on   bool
+	jobs chan tailJob
+	free chan [][]float64
+	done chan error
+}
+
+type tailJob struct {
+	buf  [][]float64
+	n    int
+	emit func([][]float64) error
+}
+
+const tailDepth = 3
+
+func (t *stageTail) send(s *stage, x [][]float64, emit func([][]float64) error) error {
+	if !t.on {
+		if t.free == nil {
+			t.free = make(chan [][]float64, tailDepth)
+			for range tailDepth {
+				t.free <- alloc(2, len(s.buf[0]))
+			}
+		}
+		t.jobs = make(chan tailJob, tailDepth)
+		t.done = make(chan error, 1)
+		t.on = true
+		go func(jobs <-chan tailJob, done chan<- error) {
+			var err error
+			view := make([][]float64, 2)
+			for j := range jobs {
+				if err == nil {
+					view[0], view[1] = j.buf[0][:j.n], j.buf[1][:j.n]
+					err = s.measure(view, j.emit)
+				}
+				t.free <- j.buf
+			}
+			done <- err
+		}(t.jobs, t.done)
+	}
+	buf := <-t.free
+	n := len(x[0])
+	for ch := range buf {
+		if cap(buf[ch]) < n {
+			buf[ch] = make([]float64, n) // a resampler's burst: rare
+		}
+		copy(buf[ch][:n], x[ch])
+	}
+	t.jobs <- tailJob{buf: buf, n: n, emit: emit}
+	return nil
+}
+
+// sync waits until the tail has processed every block sent, and returns
+// the first error emit reported.
+func (t *stageTail) sync() error {
+	if !t.on {
+		return nil
+	}
+	close(t.jobs)
+	err := <-t.done
+	t.on = false
+	return err
+}
+
 // flush ends the input: the resampler's last frames, then the limiter's
 // latency worth of silence, so the output is exactly as long as the input
 // at the output's rate.
@@ -214,7 +293,7 @@ func (s *stage) flush(emit func([][]float64) error) error {
 	if s.src != nil {
 		s.src.End()
 		if err := s.drain(emit); err != nil {
-			return err
+			return errors.Join(err, s.tail.sync())
 		}
 	}
 	for left := s.latency; left > 0; {
@@ -224,11 +303,11 @@ func (s *stage) flush(emit func([][]float64) error) error {
 		}
 		z := [][]float64{s.zeros[0][:n], s.zeros[1][:n]}
 		if err := s.finish(z, emit); err != nil {
-			return err
+			return errors.Join(err, s.tail.sync())
 		}
 		left -= n
 	}
-	return nil
+	return s.tail.sync()
 }
 
 // run feeds the whole spool through the stage.
@@ -240,17 +319,17 @@ func (s *stage) run(ctx context.Context, sp *spool, block int, emit func([][]flo
 	}
 	for {
 		if err := ctx.Err(); err != nil {
-			return err
+			return errors.Join(err, s.tail.sync())
 		}
 		b, err := r.next()
 		if errors.Is(err, io.EOF) {
 			break
 		}
 		if err != nil {
-			return err
+			return errors.Join(err, s.tail.sync())
 		}
 		if err := s.push(b, emit); err != nil {
-			return err
+			return errors.Join(err, s.tail.sync())
 		}
 	}
 	return s.flush(emit)

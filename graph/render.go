@@ -70,6 +70,7 @@ func render(ctx context.Context, g *Graph, opts Options) ([]OutputResult, error)
 	stems := 0
 	abort := func() {
 		for _, s := range sinks {
+			s.stage.tail.sync() // the writer is the tail's until then
 			s.w.Abort()
 		}
 	}
