@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"errors"
 	"math"
 	"path/filepath"
 	"strings"
@@ -237,4 +238,51 @@ func resampledPeakDB(t *testing.T, path string) float64 {
 		}
 	}
 	return 20 * math.Log10(peak)
+}
+
+// TestStageTailError: a writer that fails part-way fails the pass with its
+// error, the stage's tail goroutine is gone afterwards, and the stage runs
+// again cleanly.
+func TestStageTailError(t *testing.T) {
+	sp, err := newSpool()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sp.Close()
+	block := 256
+	x := musicLike(48000, 48000, 7)
+	for off := 0; off < len(x); off += block {
+		b := [][]float64{x[off:min(off+block, len(x))], x[off:min(off+block, len(x))]}
+		if err := sp.write(b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := sp.finish(); err != nil {
+		t.Fatal(err)
+	}
+	st, err := newStage(48000, 48000, block, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	boom := errors.New("disk full")
+	calls := 0
+	err = st.run(context.Background(), sp, block, func([][]float64) error {
+		if calls++; calls == 10 {
+			return boom
+		}
+		return nil
+	})
+	if !errors.Is(err, boom) {
+		t.Fatalf("err = %v, want %v", err, boom)
+	}
+	if st.tail.on {
+		t.Fatal("the tail goroutine is still running")
+	}
+	frames := 0
+	if err := st.run(context.Background(), sp, block, func(b [][]float64) error {
+		frames += len(b[0])
+		return nil
+	}); err != nil || frames != len(x) {
+		t.Fatalf("second run: %d frames, %v; want %d", frames, err, len(x))
+	}
 }
