@@ -281,7 +281,6 @@ type cacheSource interface {
 	// when they straddle two chunks, or come from disk).
 	view(dst [][]float64, n int) bool
 	close()
-	frames() int64
 }
 
 // errCacheShort reports an entry shorter than the render needs: this
@@ -308,8 +307,7 @@ func tail(dst [][]float64, m, n int, frames, limit int64) error {
 	return nil
 }
 
-func (r *memReader) frames() int64 { return r.e.frames }
-func (r *memReader) close()        {}
+func (r *memReader) close() {}
 
 func (r *memReader) view(dst [][]float64, n int) bool {
 	if r.pos+int64(n) > r.e.frames {
@@ -583,8 +581,6 @@ func openDiskEntry(path string, chans int, limit int64) (*diskReader, error) {
 	}
 	return &diskReader{f: f, r: bufio.NewReaderSize(f, 1<<20), chans: c, n: n, limit: limit}, nil
 }
-
-func (d *diskReader) frames() int64 { return d.n }
 
 func (d *diskReader) view([][]float64, int) bool { return false }
 

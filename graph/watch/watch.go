@@ -41,15 +41,8 @@ type Config struct {
 	// Prepare, when set, may adjust a compiled graph before it renders
 	// (the CLI's -out-suffix). An error rejects the attempt.
 	Prepare func(*graph.Graph) error
-	// Landed, when set, runs after every render that landed, before its
-	// event is reported (the CLI writes the lock here). An error is
-	// reported as the event's diagnostic; the outputs stay.
-	Landed func(*graph.Graph, []graph.OutputResult) error
 	// Observe receives every event, in order, on the watcher's goroutine.
 	Observe func(Event)
-	// Watching, when set, receives the files watched after each attempt,
-	// sorted (for tests and -v).
-	Watching func([]string)
 }
 
 // Run renders the mix, then again after every change to a file it reads,
@@ -229,11 +222,6 @@ func (w *watcher) follow(files []string) {
 			}
 		}
 	}
-	if w.cfg.Watching != nil {
-		sorted := append([]string(nil), files...)
-		sort.Strings(sorted)
-		w.cfg.Watching(sorted)
-	}
 }
 
 // attempt loads, compiles and renders the mix once.
@@ -298,12 +286,6 @@ func (w *watcher) attempt(ctx context.Context) result {
 	}
 	for _, r := range res {
 		ev.Outputs = append(ev.Outputs, output(g, r))
-	}
-	if w.cfg.Landed != nil {
-		if err := w.cfg.Landed(g, res); err != nil {
-			ev.Diagnostics = append(ev.Diagnostics, Diagnostic{Severity: "warning", Summary: err.Error()})
-			ev.DiagnosticsText += "Warning: " + err.Error() + "\n"
-		}
 	}
 	for _, r := range res {
 		for _, msg := range r.Warnings {
