@@ -40,13 +40,12 @@ file) prints its diagnostics and leaves the last good outputs as they are;
 fixing it renders again. A change made while a render runs cancels that
 render and starts over.
 
-Each render prints one line: its number, the node addresses whose key
-changed, how long it took and how much came from the cache, and each
-output's integrated loudness and true peak with the change since the
+Each render prints one line: its number, how long it took and how much
+came from the cache, the node addresses whose key changed, and, after "|",
+each output's integrated loudness and true peak with the change since the
 previous render:
 
-	render 2  0.41s  78% cached  changed track.vocals, bus.verb, master
-	  out/song.wav  -14.0 LUFS (+0.6)  -1.0 dBTP (+0.2)
+	render 2  0.41s  78% cached  changed track.vocals, bus.verb, master | out/song.wav -14.0 LUFS (+0.6) -1.0 dBTP (+0.2)
 
 With -serve ADDR, watch also serves a live preview page on ADDR (loopback
 unless a host is given): the latest render, A/B against the previous one,
@@ -185,8 +184,8 @@ func runWatch(env *Env, args []string) int {
 	return exitOK
 }
 
-// printEvent writes one render's line (and its outputs, one per line
-// below it) to stdout, and a rejected edit's diagnostics to stderr.
+// printEvent writes one line per render to stdout (its outputs on the same
+// line, after "|"), and a rejected edit's diagnostics to stderr.
 func printEvent(stdout, stderr io.Writer, ev watch.Event) {
 	if !ev.OK {
 		io.WriteString(stderr, ev.DiagnosticsText)
@@ -203,11 +202,12 @@ func printEvent(stdout, stderr io.Writer, ev watch.Event) {
 	if ev.Seq > 1 || len(ev.Changes) > 0 {
 		changed = "changed " + listAddresses(ev.Changed)
 	}
-	fmt.Fprintf(stdout, "render %d  %.2fs  %.0f%% cached  %s\n", ev.Seq, ev.Duration.Seconds(), 100*ev.Cached, changed)
+	line := fmt.Sprintf("render %d  %.2fs  %.0f%% cached  %s", ev.Seq, ev.Duration.Seconds(), 100*ev.Cached, changed)
 	for _, o := range ev.Outputs {
-		fmt.Fprintf(stdout, "  %s  %s LUFS%s  %s dBTP%s\n", displayPath(o.Path),
+		line += fmt.Sprintf(" | %s %s LUFS%s %s dBTP%s", displayPath(o.Path),
 			formatLevel(o.LUFS), formatDelta(o.DeltaLUFS), formatLevel(o.TruePeakDB), formatDelta(o.DeltaPeakDB))
 	}
+	fmt.Fprintln(stdout, line)
 	if ev.DiagnosticsText != "" {
 		io.WriteString(stderr, ev.DiagnosticsText)
 	}

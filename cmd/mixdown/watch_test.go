@@ -38,8 +38,9 @@ func TestPrintEvent(t *testing.T) {
 		Changes: []string{"track.vocals.compressor.ratio: 3 → 4"},
 		Outputs: []watch.Output{{Path: "/nowhere/out/song.wav", LUFS: -14.04, TruePeakDB: -1.0, DeltaLUFS: &up, DeltaPeakDB: &peak}},
 	})
-	want := "render 2  0.41s  78% cached  changed track.vocals, bus.verb, master, output.main\n" +
-		"  /nowhere/out/song.wav  -14.0 LUFS (+0.6)  -1.0 dBTP (+0.0)\n" // -0.04 rounds to 0.0, signed like the rest
+	// One line per render; -0.04 rounds to 0.0, signed like the rest.
+	want := "render 2  0.41s  78% cached  changed track.vocals, bus.verb, master, output.main" +
+		" | /nowhere/out/song.wav -14.0 LUFS (+0.6) -1.0 dBTP (+0.0)\n"
 	if out.String() != want {
 		t.Errorf("got\n%s\nwant\n%s", out.String(), want)
 	}
