@@ -42,7 +42,7 @@ const (
 // tones on a beat grid, plus noise hits) and peaks around -6 dBFS, so the
 // compressors spend a realistic share of the time above their knee: their
 // cost depends on it.
-func benchStems(b *testing.B, seconds int) string {
+func benchStems(b testing.TB, seconds int) string {
 	b.Helper()
 	dir := b.TempDir()
 	n := seconds * benchRate

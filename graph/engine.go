@@ -52,17 +52,26 @@ type Engine struct {
 
 	nodes  []*nodeState   // tracks (source order), then buses (Graph.Buses order)
 	levels [][]*nodeState // active nodes by level
-	master *nodeState
 	pool   *pool
 
 	latency int64 // master output latency, frames
 	raw     int64 // raw frames rendered
 
-	stems  []*stem
-	cache  *Cache
-	keys   []NodeKey
-	bundle [][]float64 // master then each stem, stereo: the raw block
-	view   [][]float64 // the bundle's part handed out by the last Next
+	stems []*stem
+	cache *Cache
+
+	// The first level runs a block ahead of the rest (see renderRaw):
+	// what it writes, later levels read through pipes, a block behind.
+	pipes     []pipe
+	primed    bool // the first level's first block is rendered
+	ended     bool // a short block was rendered: it must be the last
+	master    *nodeState
+	runMaster func() // e.masterBlock, bound once so no block allocates
+	masterN   int    // frames for runMaster
+	masterErr error  // what runMaster returned
+	keys      []NodeKey
+	bundle    [][]float64 // master then each stem, stereo: the raw block
+	view      [][]float64 // the bundle's part handed out by the last Next
 
 	// Output staging: blocks of the timeline ready to hand out.
 	out     [][]float64 // 2 x blockSize view handed out by Next
@@ -366,9 +375,20 @@ func NewEngine(g *Graph, opts Options) (*Engine, error) {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
+	e.setupPipes()
+	e.runMaster = func() { e.masterErr = e.masterBlock(e.masterN) }
+	// The widest step: the first level (a block ahead) with the second,
+	// or with the master when there is no second; then each later level.
 	widest := 0
-	for _, l := range e.levels {
-		widest = max(widest, len(l))
+	for i, l := range e.levels {
+		w := len(l)
+		switch {
+		case i == 0 && len(e.levels) > 1:
+			w += len(e.levels[1])
+		case i == 0:
+			w++
+		}
+		widest = max(widest, w)
 	}
 	if workers = min(workers, widest); workers > 1 {
 		e.pool = newPool(workers)
@@ -499,13 +519,14 @@ func (e *Engine) Stats() Stats {
 
 // stem is an output that takes a track or bus instead of the master.
 type stem struct {
-	src   *nodeState
-	delay *delayLine // lines the source up with the master's raw stream
-	node  *nodeState // master-chain copy (or nothing) and fader; writes node.out
+	src    *nodeState
+	srcOut [][]float64 // src.out, or its pipe when src runs a block ahead
+	delay  *delayLine  // lines the source up with the master's raw stream
+	node   *nodeState  // master-chain copy (or nothing) and fader; writes node.out
 }
 
 func (st *stem) process(n int) {
-	src := st.src.out
+	src := st.srcOut
 	if st.delay != nil {
 		st.delay.process(src, n)
 		src = st.delay.out
@@ -522,26 +543,112 @@ func (st *stem) process(n int) {
 }
 
 // renderRaw runs one block of n frames through the whole graph.
+//
+// The first level (tracks, mostly) runs one block ahead of the rest: while
+// the later levels and the master render block s, it renders block s+1,
+// on the same workers, in one step. The sources are read a block early,
+// every node still processes its own blocks in order with the same
+// inputs, so the output is the same; what changes is that the tracks and
+// the buses (a reverb fed by every track, the master's limiter) no longer
+// wait for each other. What the first level writes reaches the later
+// ones through pipes that swap after each step.
+//
+// The first level always renders whole blocks; only the last call may
+// ask for fewer frames (finishRecording's end).
 func (e *Engine) renderRaw(n int) error {
-	for _, level := range e.levels {
-		if e.pool != nil && len(level) > 1 {
-			e.pool.run(level, n)
-		} else {
-			for _, node := range level {
-				node.process(n)
+	if len(e.levels) == 0 {
+		return e.masterBlock(n)
+	}
+	if e.ended {
+		return errors.New("internal error: a block after a short one")
+	}
+	e.ended = n < e.blockSize
+	bs := e.blockSize
+	first := e.levels[0]
+	if !e.primed {
+		e.runStep(first, bs, nil, 0, false)
+		e.swapPipes()
+		e.primed = true
+	}
+	// Block s of the first level was rendered by the previous step; its
+	// errors count now, when it is used. (A block rendered ahead but never
+	// used, past the end, reports nothing: a cache entry that is short
+	// there is long enough.)
+	if err := e.levelErr(first); err != nil {
+		return err
+	}
+	if len(e.levels) == 1 {
+		e.masterN = n
+		e.runStep(first, bs, nil, 0, true)
+		if e.masterErr != nil {
+			return e.masterErr
+		}
+	} else {
+		e.runStep(first, bs, e.levels[1], n, false)
+		if err := e.levelErr(e.levels[1]); err != nil {
+			return err
+		}
+		for _, level := range e.levels[2:] {
+			e.runStep(nil, 0, level, n, false)
+			if err := e.levelErr(level); err != nil {
+				return err
 			}
 		}
-		for _, node := range level {
-			if node.err != nil {
-				if nf, ok := node.err.(*NonFiniteError); ok {
-					// Place the bad sample on the song's timeline.
-					t := e.raw - node.latency + int64(nf.frame)
-					nf.Seconds = max(float64(t)/float64(e.g.SampleRate), 0)
-				}
-				return node.err
-			}
+		if err := e.masterBlock(n); err != nil {
+			return err
 		}
 	}
+	e.swapPipes()
+	return nil
+}
+
+// runStep processes ahead (na frames each) and now (nn frames each), and
+// the master when withMaster, on the workers or, without a pool, here.
+func (e *Engine) runStep(ahead []*nodeState, na int, now []*nodeState, nn int, withMaster bool) {
+	var master func()
+	if withMaster {
+		master = e.runMaster
+	}
+	if e.pool != nil && len(ahead)+len(now)+btoi(withMaster) > 1 {
+		e.pool.run(now, nn, ahead, na, master)
+		return
+	}
+	if master != nil {
+		master()
+	}
+	for _, node := range now {
+		node.process(nn)
+	}
+	for _, node := range ahead {
+		node.process(na)
+	}
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// levelErr returns the first error of a level's nodes in the block that
+// starts at e.raw, placing a non-finite sample on the song's timeline.
+func (e *Engine) levelErr(level []*nodeState) error {
+	for _, node := range level {
+		if node.err != nil {
+			if nf, ok := node.err.(*NonFiniteError); ok && nf.Seconds == 0 {
+				t := e.raw - node.latency + int64(nf.frame)
+				nf.Seconds = max(float64(t)/float64(e.g.SampleRate), 0)
+			}
+			return node.err
+		}
+	}
+	return nil
+}
+
+// masterBlock runs the master's chain and fader, then the stems, over
+// block s.
+func (e *Engine) masterBlock(n int) error {
 	m := e.master
 	if err := m.runChain(n); err != nil {
 		return err
@@ -574,6 +681,66 @@ func (e *Engine) renderRaw(n int) error {
 		st.process(n)
 	}
 	return nil
+}
+
+// pipe is a buffer the first level writes (prod) and later levels read a
+// block later (cons). Readers hold cons; swapPipes exchanges the two
+// sides' channel slices, so nobody's slice header changes.
+type pipe struct{ prod, cons [][]float64 }
+
+// setupPipes gives every signal the first level hands on (out, pre, an
+// automated send) a second buffer, and points its readers there: the
+// later levels' and the master's inputs, sidechain keys and stems.
+func (e *Engine) setupPipes() {
+	if len(e.levels) == 0 {
+		return
+	}
+	cons := map[*[]float64][][]float64{} // by prod's first channel: looked up, never iterated
+	add := func(prod [][]float64) {
+		if prod == nil || cons[&prod[0]] != nil {
+			return
+		}
+		c := alloc(len(prod), len(prod[0]))
+		cons[&prod[0]] = c
+		e.pipes = append(e.pipes, pipe{prod: prod, cons: c})
+	}
+	for _, n := range e.levels[0] {
+		add(n.out)
+		add(n.pre)
+		for _, b := range n.auto.buffers() {
+			add(b)
+		}
+	}
+	reader := func(b [][]float64) [][]float64 {
+		if b != nil {
+			if c := cons[&b[0]]; c != nil {
+				return c
+			}
+		}
+		return b
+	}
+	readers := e.allNodes() // a fresh slice: appending is safe
+	for _, st := range e.stems {
+		readers = append(readers, st.node)
+		st.srcOut = reader(st.src.out)
+	}
+	for _, n := range readers {
+		for k := range n.inputs {
+			n.inputs[k].src = reader(n.inputs[k].src)
+		}
+		for k := range n.keys {
+			n.keys[k].key = reader(n.keys[k].key)
+		}
+	}
+}
+
+// swapPipes hands the block the first level just rendered to its readers.
+func (e *Engine) swapPipes() {
+	for _, p := range e.pipes {
+		for ch := range p.prod {
+			p.prod[ch], p.cons[ch] = p.cons[ch], p.prod[ch]
+		}
+	}
 }
 
 // NonFiniteError reports a node that produced NaN or Inf.
@@ -832,15 +999,19 @@ func (e *Engine) Close() {
 	}
 }
 
-// pool runs the nodes of a level on a fixed set of goroutines. Which
-// goroutine runs which node changes nothing: nodes of one level share no
-// state, and each writes only its own buffers.
+// pool runs a step's work on a fixed set of goroutines: one function
+// (the master), the nodes of a level for this block and the first level's
+// nodes for the next, taken in that order by whichever goroutine is free.
+// Which goroutine runs what changes nothing: the items share no state, and
+// each writes only its own buffers.
 type pool struct {
-	nodes []*nodeState
-	n     int
-	start []chan struct{}
-	next  atomic.Int64
-	wg    sync.WaitGroup
+	fn     func()
+	now    []*nodeState
+	ahead  []*nodeState
+	nn, na int
+	start  []chan struct{}
+	next   atomic.Int64
+	wg     sync.WaitGroup
 }
 
 func newPool(workers int) *pool {
@@ -850,12 +1021,7 @@ func newPool(workers int) *pool {
 		p.start = append(p.start, ch)
 		go func() {
 			for range ch {
-				for {
-					i := p.next.Add(1) - 1
-					if i >= int64(len(p.nodes)) {
-						break
-					}
-					p.nodes[i].process(p.n)
+				for p.item(int(p.next.Add(1) - 1)) {
 				}
 				p.wg.Done()
 			}
@@ -864,8 +1030,28 @@ func newPool(workers int) *pool {
 	return p
 }
 
-func (p *pool) run(nodes []*nodeState, n int) {
-	p.nodes, p.n = nodes, n
+// item runs item i of the step and reports whether there was one.
+func (p *pool) item(i int) bool {
+	if p.fn != nil {
+		if i == 0 {
+			p.fn()
+			return true
+		}
+		i--
+	}
+	if i < len(p.now) {
+		p.now[i].process(p.nn)
+		return true
+	}
+	if i -= len(p.now); i < len(p.ahead) {
+		p.ahead[i].process(p.na)
+		return true
+	}
+	return false
+}
+
+func (p *pool) run(now []*nodeState, nn int, ahead []*nodeState, na int, fn func()) {
+	p.fn, p.now, p.nn, p.ahead, p.na = fn, now, nn, ahead, na
 	p.next.Store(0)
 	p.wg.Add(len(p.start))
 	for _, ch := range p.start {
