@@ -222,7 +222,7 @@ func (e *Engine) planHits(c *Cache, reads bool) error {
 
 	// Record what is rendered live, in order, while the budget lasts: the
 	// longest a render can run is the song, the latency and the tail cap.
-	frames := g.Frames + e.latency + g.TailCapFrames + 2*int64(e.blockSize) // the first level runs a block ahead
+	frames := g.Frames + e.latency + g.TailCapFrames + int64(len(e.levels)+1)*int64(e.blockSize) // levels run ahead
 	budget := c.budget()
 	var need int64
 	for _, n := range order {

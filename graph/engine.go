@@ -60,11 +60,13 @@ type Engine struct {
 	stems []*stem
 	cache *Cache
 
-	// The first level runs a block ahead of the rest (see renderRaw):
-	// what it writes, later levels read through pipes, a block behind.
-	pipes     []pipe
-	primed    bool // the first level's first block is rendered
-	ended     bool // a short block was rendered: it must be the last
+	// Levels run ahead of the master, each by its distance from it (see
+	// renderRaw): what a level writes, later levels read through pipes.
+	pipes     []*pipe
+	steps     int64        // steps run; level k renders block steps-k
+	order     []*nodeState // every level's nodes, the deepest first
+	from      []int        // from[k]: where levels 0..k start in order
+	ended     bool         // a short block was rendered: it must be the last
 	master    *nodeState
 	runMaster func() // e.masterBlock, bound once so no block allocates
 	masterN   int    // frames for runMaster
@@ -109,8 +111,10 @@ type nodeState struct {
 	inputs  []contribution
 	latency int64 // of this node's out and pre, relative to the sources
 
-	reader source
-	err    error
+	reader   source
+	err      error
+	errBlock int64 // the block err happened in
+	block    int64 // blocks processed
 
 	auto *nodeAuto // automation (automation.go); nil when the strip has none
 
@@ -125,6 +129,7 @@ type nodeState struct {
 }
 
 type keyedProc struct {
+	from *nodeState // the key node
 	p    dsp.KeyedProcessor
 	at   int         // index in procs
 	key  [][]float64 // the key node's pre buffer
@@ -207,7 +212,7 @@ func NewEngine(g *Graph, opts Options) (*Engine, error) {
 				if c, ok := p.(interface{ PrepareKey(int) }); ok {
 					c.PrepareKey(2)
 				}
-				n.keys = append(n.keys, keyedProc{p: kp, at: len(n.procs), key: keyNode(fx.Key).pre, view: make([][]float64, 2)})
+				n.keys = append(n.keys, keyedProc{from: keyNode(fx.Key), p: kp, at: len(n.procs), key: keyNode(fx.Key).pre, view: make([][]float64, 2)})
 			}
 			n.procs = append(n.procs, p)
 		}
@@ -377,20 +382,8 @@ func NewEngine(g *Graph, opts Options) (*Engine, error) {
 	}
 	e.setupPipes()
 	e.runMaster = func() { e.masterErr = e.masterBlock(e.masterN) }
-	// The widest step: the first level (a block ahead) with the second,
-	// or with the master when there is no second; then each later level.
-	widest := 0
-	for i, l := range e.levels {
-		w := len(l)
-		switch {
-		case i == 0 && len(e.levels) > 1:
-			w += len(e.levels[1])
-		case i == 0:
-			w++
-		}
-		widest = max(widest, w)
-	}
-	if workers = min(workers, widest); workers > 1 {
+	// A step runs every node and the master.
+	if workers = min(workers, len(e.order)+1); workers > 1 {
 		e.pool = newPool(workers)
 	}
 	ok = true
@@ -520,7 +513,7 @@ func (e *Engine) Stats() Stats {
 // stem is an output that takes a track or bus instead of the master.
 type stem struct {
 	src    *nodeState
-	srcOut [][]float64 // src.out, or its pipe when src runs a block ahead
+	srcOut [][]float64 // src.out, read through its pipe
 	delay  *delayLine  // lines the source up with the master's raw stream
 	node   *nodeState  // master-chain copy (or nothing) and fader; writes node.out
 }
@@ -544,98 +537,36 @@ func (st *stem) process(n int) {
 
 // renderRaw runs one block of n frames through the whole graph.
 //
-// The first level (tracks, mostly) runs one block ahead of the rest: while
-// the later levels and the master render block s, it renders block s+1,
-// on the same workers, in one step. The sources are read a block early,
-// every node still processes its own blocks in order with the same
-// inputs, so the output is the same; what changes is that the tracks and
-// the buses (a reverb fed by every track, the master's limiter) no longer
-// wait for each other. What the first level writes reaches the later
-// ones through pipes that swap after each step.
+// The levels run ahead of the master: with L levels, level k renders
+// block s+L-k while the master renders block s, all in one step on the
+// same workers. The sources are read a few blocks early; every node still
+// processes its own blocks in order with the same inputs, so the output
+// is the same. What changes is that nothing waits: the tracks, a reverb
+// bus fed by every track and the master's limiter all run at once, where
+// each level used to wait for the one before it. A level's outputs reach
+// their readers through pipes (setupPipes), a ring of blocks per signal.
 //
-// The first level always renders whole blocks; only the last call may
-// ask for fewer frames (finishRecording's end).
+// The levels always render whole blocks; only the master's last block may
+// be shorter (finishRecording's end), and nothing may follow it.
 func (e *Engine) renderRaw(n int) error {
-	if len(e.levels) == 0 {
-		return e.masterBlock(n)
-	}
 	if e.ended {
 		return errors.New("internal error: a block after a short one")
 	}
 	e.ended = n < e.blockSize
-	bs := e.blockSize
-	first := e.levels[0]
-	if !e.primed {
-		e.runStep(first, bs, nil, 0, false)
-		e.swapPipes()
-		e.primed = true
+	L := int64(len(e.levels))
+	for e.steps < L { // fill the pipeline: level k starts at step k
+		e.step(e.order[e.from[e.steps]:], false)
 	}
-	// Block s of the first level was rendered by the previous step; its
-	// errors count now, when it is used. (A block rendered ahead but never
-	// used, past the end, reports nothing: a cache entry that is short
-	// there is long enough.)
-	if err := e.levelErr(first); err != nil {
-		return err
-	}
-	if len(e.levels) == 1 {
-		e.masterN = n
-		e.runStep(first, bs, nil, 0, true)
-		if e.masterErr != nil {
-			return e.masterErr
-		}
-	} else {
-		e.runStep(first, bs, e.levels[1], n, false)
-		if err := e.levelErr(e.levels[1]); err != nil {
-			return err
-		}
-		for _, level := range e.levels[2:] {
-			e.runStep(nil, 0, level, n, false)
-			if err := e.levelErr(level); err != nil {
-				return err
+	// The master's block s (= steps - L) is due: every node's error in a
+	// block up to s counts now; one in a block rendered ahead and never
+	// used (past the end) does not, so a cache entry short only there is
+	// long enough.
+	s := e.steps - L
+	for _, level := range e.levels {
+		for _, node := range level {
+			if node.err == nil || node.errBlock > s {
+				continue
 			}
-		}
-		if err := e.masterBlock(n); err != nil {
-			return err
-		}
-	}
-	e.swapPipes()
-	return nil
-}
-
-// runStep processes ahead (na frames each) and now (nn frames each), and
-// the master when withMaster, on the workers or, without a pool, here.
-func (e *Engine) runStep(ahead []*nodeState, na int, now []*nodeState, nn int, withMaster bool) {
-	var master func()
-	if withMaster {
-		master = e.runMaster
-	}
-	if e.pool != nil && len(ahead)+len(now)+btoi(withMaster) > 1 {
-		e.pool.run(now, nn, ahead, na, master)
-		return
-	}
-	if master != nil {
-		master()
-	}
-	for _, node := range now {
-		node.process(nn)
-	}
-	for _, node := range ahead {
-		node.process(na)
-	}
-}
-
-func btoi(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
-}
-
-// levelErr returns the first error of a level's nodes in the block that
-// starts at e.raw, placing a non-finite sample on the song's timeline.
-func (e *Engine) levelErr(level []*nodeState) error {
-	for _, node := range level {
-		if node.err != nil {
 			if nf, ok := node.err.(*NonFiniteError); ok && nf.Seconds == 0 {
 				t := e.raw - node.latency + int64(nf.frame)
 				nf.Seconds = max(float64(t)/float64(e.g.SampleRate), 0)
@@ -643,7 +574,39 @@ func (e *Engine) levelErr(level []*nodeState) error {
 			return node.err
 		}
 	}
-	return nil
+	e.masterN = n
+	e.step(e.order, true)
+	return e.masterErr
+}
+
+// step renders the next block of nodes (each node's own next block) and,
+// with master, the master's; the pipes turn first.
+func (e *Engine) step(nodes []*nodeState, master bool) {
+	for _, p := range e.pipes {
+		p.turn(e.steps)
+	}
+	var fn func()
+	if master {
+		fn = e.runMaster
+	}
+	if e.pool != nil && len(nodes)+btoi(master) > 1 {
+		e.pool.run(nodes, e.blockSize, fn)
+	} else {
+		if fn != nil {
+			fn()
+		}
+		for _, node := range nodes {
+			node.process(e.blockSize)
+		}
+	}
+	e.steps++
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // masterBlock runs the master's chain and fader, then the stems, over
@@ -683,62 +646,105 @@ func (e *Engine) masterBlock(n int) error {
 	return nil
 }
 
-// pipe is a buffer the first level writes (prod) and later levels read a
-// block later (cons). Readers hold cons; swapPipes exchanges the two
-// sides' channel slices, so nobody's slice header changes.
-type pipe struct{ prod, cons [][]float64 }
+// pipe carries one signal a level writes (a node's out, pre, or an
+// automated send) to its readers, which run behind it: a reader lag steps
+// behind reads the block written lag steps ago. The blocks live in a ring
+// of sets; before each step, turn points the writer's channel slices at
+// the set it writes and each reader's at the set it reads, so no slice
+// header anyone holds changes, and nothing is copied.
+type pipe struct {
+	prod  [][]float64   // the writer's buffer
+	sets  [][][]float64 // the ring: the longest lag + 1
+	views []pipeView
+}
 
-// setupPipes gives every signal the first level hands on (out, pre, an
-// automated send) a second buffer, and points its readers there: the
-// later levels' and the master's inputs, sidechain keys and stems.
-func (e *Engine) setupPipes() {
-	if len(e.levels) == 0 {
-		return
-	}
-	cons := map[*[]float64][][]float64{} // by prod's first channel: looked up, never iterated
-	add := func(prod [][]float64) {
-		if prod == nil || cons[&prod[0]] != nil {
-			return
-		}
-		c := alloc(len(prod), len(prod[0]))
-		cons[&prod[0]] = c
-		e.pipes = append(e.pipes, pipe{prod: prod, cons: c})
-	}
-	for _, n := range e.levels[0] {
-		add(n.out)
-		add(n.pre)
-		for _, b := range n.auto.buffers() {
-			add(b)
-		}
-	}
-	reader := func(b [][]float64) [][]float64 {
-		if b != nil {
-			if c := cons[&b[0]]; c != nil {
-				return c
-			}
-		}
-		return b
-	}
-	readers := e.allNodes() // a fresh slice: appending is safe
-	for _, st := range e.stems {
-		readers = append(readers, st.node)
-		st.srcOut = reader(st.src.out)
-	}
-	for _, n := range readers {
-		for k := range n.inputs {
-			n.inputs[k].src = reader(n.inputs[k].src)
-		}
-		for k := range n.keys {
-			n.keys[k].key = reader(n.keys[k].key)
-		}
+type pipeView struct {
+	buf [][]float64 // what the reader holds
+	lag int64
+}
+
+func (p *pipe) turn(step int64) {
+	size := int64(len(p.sets))
+	copy(p.prod, p.sets[step%size])
+	for _, v := range p.views {
+		copy(v.buf, p.sets[(step-v.lag+size*v.lag)%size])
 	}
 }
 
-// swapPipes hands the block the first level just rendered to its readers.
-func (e *Engine) swapPipes() {
-	for _, p := range e.pipes {
-		for ch := range p.prod {
-			p.prod[ch], p.cons[ch] = p.cons[ch], p.prod[ch]
+// setupPipes gives every signal a level hands on a ring of blocks and
+// points each reader (later levels' and the master's inputs, sidechain
+// keys, stems) at its lag in it: its distance in levels from the writer.
+func (e *Engine) setupPipes() {
+	level := map[*nodeState]int64{} // looked up, never iterated
+	L := int64(len(e.levels))
+	for k, l := range e.levels {
+		for _, n := range l {
+			level[n] = int64(k)
+		}
+	}
+	for k := len(e.levels) - 1; k >= 0; k-- {
+		e.order = append(e.order, e.levels[k]...)
+	}
+	e.from = make([]int, len(e.levels))
+	for k := range e.levels {
+		e.from[k] = len(e.order)
+		for _, l := range e.levels[:k+1] {
+			e.from[k] -= len(l)
+		}
+	}
+	byBuf := map[*[]float64]*pipe{} // by the writer's first channel; never iterated
+	for _, n := range e.order {
+		for _, b := range append([][][]float64{n.out, n.pre}, n.auto.buffers()...) {
+			if b != nil && byBuf[&b[0]] == nil {
+				p := &pipe{prod: b, sets: [][][]float64{append([][]float64(nil), b...)}}
+				byBuf[&b[0]] = p
+				e.pipes = append(e.pipes, p)
+			}
+		}
+	}
+	// reader is what a reader at level at (L for the master) holds for b,
+	// written by from.
+	reader := func(b [][]float64, from *nodeState, at int64) [][]float64 {
+		k, ok := level[from]
+		if b == nil || !ok {
+			return b
+		}
+		p := byBuf[&b[0]]
+		if p == nil {
+			return b
+		}
+		lag := at - k
+		for _, v := range p.views {
+			if v.lag == lag {
+				return v.buf
+			}
+		}
+		for int64(len(p.sets)) <= lag {
+			p.sets = append(p.sets, alloc(len(b), len(b[0])))
+		}
+		v := pipeView{buf: make([][]float64, len(b)), lag: lag}
+		p.views = append(p.views, v)
+		return v.buf
+	}
+	readerLevel := func(n *nodeState) int64 {
+		if k, ok := level[n]; ok {
+			return k
+		}
+		return L // the master and the stems run with the master
+	}
+	nodes := e.allNodes() // a fresh slice: appending is safe
+	for _, st := range e.stems {
+		nodes = append(nodes, st.node)
+		st.srcOut = reader(st.src.out, st.src, L)
+	}
+	for _, n := range nodes {
+		at := readerLevel(n)
+		for k := range n.inputs {
+			c := &n.inputs[k]
+			c.src = reader(c.src, c.from, at)
+		}
+		for k := range n.keys {
+			n.keys[k].key = reader(n.keys[k].key, n.keys[k].from, at)
 		}
 	}
 }
@@ -759,6 +765,8 @@ func (n *nodeState) process(frames int) {
 	if n.err != nil {
 		return
 	}
+	n.errBlock = n.block
+	n.block++
 	if err := n.runChain(frames); err != nil {
 		n.err = err
 		return
@@ -1000,18 +1008,16 @@ func (e *Engine) Close() {
 }
 
 // pool runs a step's work on a fixed set of goroutines: one function
-// (the master), the nodes of a level for this block and the first level's
-// nodes for the next, taken in that order by whichever goroutine is free.
-// Which goroutine runs what changes nothing: the items share no state, and
-// each writes only its own buffers.
+// (the master's block), then the nodes, taken in that order by whichever
+// goroutine is free. Which goroutine runs what changes nothing: the items
+// share no state, and each writes only its own buffers.
 type pool struct {
-	fn     func()
-	now    []*nodeState
-	ahead  []*nodeState
-	nn, na int
-	start  []chan struct{}
-	next   atomic.Int64
-	wg     sync.WaitGroup
+	fn    func()
+	nodes []*nodeState
+	n     int
+	start []chan struct{}
+	next  atomic.Int64
+	wg    sync.WaitGroup
 }
 
 func newPool(workers int) *pool {
@@ -1039,19 +1045,15 @@ func (p *pool) item(i int) bool {
 		}
 		i--
 	}
-	if i < len(p.now) {
-		p.now[i].process(p.nn)
-		return true
-	}
-	if i -= len(p.now); i < len(p.ahead) {
-		p.ahead[i].process(p.na)
+	if i < len(p.nodes) {
+		p.nodes[i].process(p.n)
 		return true
 	}
 	return false
 }
 
-func (p *pool) run(now []*nodeState, nn int, ahead []*nodeState, na int, fn func()) {
-	p.fn, p.now, p.nn, p.ahead, p.na = fn, now, nn, ahead, na
+func (p *pool) run(nodes []*nodeState, n int, fn func()) {
+	p.fn, p.nodes, p.n = fn, nodes, n
 	p.next.Store(0)
 	p.wg.Add(len(p.start))
 	for _, ch := range p.start {
