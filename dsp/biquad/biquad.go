@@ -221,41 +221,81 @@ func ButterworthHighPass(dst []Coeffs, order int, freqHz, sampleRate float64) in
 	return n
 }
 
+// FlushInterval is how often a State flushes its memory: after every
+// FlushInterval samples counted from Reset (samples 64, 128, ... since
+// time zero), never at block boundaries, so the output does not depend on
+// how the signal is cut into blocks. Between those checkpoints the
+// recursion runs without the two compares and branches per state word that
+// a per-sample flush costs (about as many instructions as the filter
+// itself).
+//
+// Why denormals still stay out: at a checkpoint every state word is 0 or
+// at least dsp.DenormalThreshold (1e-30) in magnitude. To fall into the
+// subnormal range (below 2.2e-308) before the next checkpoint, a free
+// decay would have to lose 278 decades in 64 samples, 4.3 a sample: both
+// poles of radius below 4.6e-5 (a little more allowing for one
+// coefficient near zero and one cancelling sum, about 1e-4). Every RBJ
+// design has a pole farther out than that, except the all-but-FIR corner
+// where Q·A is within about 1e-4 of 0.5 at fs/4 (A = 1 but for bells and
+// shelves). A decay that fast crosses the 16 decades of the subnormal range
+// in a few samples and underflows to exact 0 (TestFlushFastPoles: at most
+// 6), where without flushing a tail would idle there for its whole length.
+// docs/determinism.md has the full argument.
+const FlushInterval = 64
+
 // State is the memory of one section on one channel (transposed direct
 // form II). The zero value is a filter at rest.
 type State struct {
 	s1, s2 float64
+	n      int // samples since the last flush checkpoint, 0 <= n < FlushInterval
 }
 
 // Reset clears the memory.
 func (s *State) Reset() { *s = State{} }
 
+// flush zeroes memory below dsp.DenormalThreshold: the checkpoint.
+func (s *State) flush() {
+	s.s1 = dsp.Flush(s.s1)
+	s.s2 = dsp.Flush(s.s2)
+}
+
 // Tick filters one sample. Process is faster for blocks; both give the
 // same result.
 func (s *State) Tick(c *Coeffs, x float64) float64 {
 	y := float64(c.B0*x) + s.s1
-	s.s1 = dsp.Flush(float64(c.B1*x) - float64(c.A1*y) + s.s2)
-	s.s2 = dsp.Flush(float64(c.B2*x) - float64(c.A2*y))
+	s.s1 = float64(c.B1*x) - float64(c.A1*y) + s.s2
+	s.s2 = float64(c.B2*x) - float64(c.A2*y)
+	if s.n++; s.n == FlushInterval {
+		s.flush()
+		s.n = 0
+	}
 	return y
 }
 
 // Process filters x in place. Each product is rounded before it is added
 // (the float64 conversions) so Go cannot fuse it into an FMA: output is
-// bit-identical on every architecture. State below dsp.DenormalThreshold
-// is flushed to zero.
+// bit-identical on every architecture. Memory below dsp.DenormalThreshold
+// is flushed to zero every FlushInterval samples since Reset.
 func (s *State) Process(c *Coeffs, x []float64) {
+	for len(x) > 0 {
+		m := min(len(x), FlushInterval-s.n)
+		s.run(c, x[:m])
+		if s.n += m; s.n == FlushInterval {
+			s.flush()
+			s.n = 0
+		}
+		x = x[m:]
+	}
+}
+
+// run is the recursion over x without flushing or counting.
+func (s *State) run(c *Coeffs, x []float64) {
 	b0, b1, b2, a1, a2 := c.B0, c.B1, c.B2, c.A1, c.A2
 	s1, s2 := s.s1, s.s2
 	for i, in := range x {
 		y := float64(b0*in) + s1
 		s1 = float64(b1*in) - float64(a1*y) + s2
 		s2 = float64(b2*in) - float64(a2*y)
-		if s1 < dsp.DenormalThreshold && s1 > -dsp.DenormalThreshold {
-			s1 = 0
-		}
-		if s2 < dsp.DenormalThreshold && s2 > -dsp.DenormalThreshold {
-			s2 = 0
-		}
 		x[i] = y
 	}
 	s.s1, s.s2 = s1, s2

@@ -1,7 +1,5 @@
 package biquad
 
-import "github.com/mixdown/mixdown/dsp"
-
 // Fused series kernels.
 //
 // One section's recursion is a chain of dependent operations per sample
@@ -17,8 +15,41 @@ import "github.com/mixdown/mixdown/dsp"
 // with its memory s[k]: the same result, bit for bit, as calling
 // s[k].Process(&c[k], x) for k = 0, 1, ..., in one pass over x per four
 // sections. len(s) must be at least len(c).
+//
+// The fused kernels run between flush checkpoints (see FlushInterval). When
+// the states are at the same point between checkpoints, as states reset
+// together and run together always are, one run ends at the same sample for
+// all of them; otherwise the sections run one after another.
 func ProcessSeries(c []Coeffs, s []State, x []float64) {
 	s = s[:len(c)]
+	if len(c) == 0 {
+		return
+	}
+	n := s[0].n
+	for k := range s {
+		if s[k].n != n {
+			for k := range c {
+				s[k].Process(&c[k], x)
+			}
+			return
+		}
+	}
+	for len(x) > 0 {
+		m := min(len(x), FlushInterval-n)
+		seriesRun(c, s, x[:m])
+		if n += m; n == FlushInterval {
+			flushAll(s)
+			n = 0
+		}
+		x = x[m:]
+	}
+	for k := range s {
+		s[k].n = n
+	}
+}
+
+// seriesRun is ProcessSeries over x without flushing or counting.
+func seriesRun(c []Coeffs, s []State, x []float64) {
 	for len(c) > 0 {
 		switch {
 		case len(c) >= 4:
@@ -28,9 +59,15 @@ func ProcessSeries(c []Coeffs, s []State, x []float64) {
 			series2((*[2]Coeffs)(c), (*[2]State)(s), x)
 			c, s = c[2:], s[2:]
 		default:
-			s[0].Process(&c[0], x)
+			s[0].run(&c[0], x)
 			c, s = c[1:], s[1:]
 		}
+	}
+}
+
+func flushAll(s []State) {
+	for k := range s {
+		s[k].flush()
 	}
 }
 
@@ -40,6 +77,34 @@ func ProcessSeries(c []Coeffs, s []State, x []float64) {
 func ProcessSeries2(c []Coeffs, s0, s1 []State, x0, x1 []float64) {
 	s0, s1 = s0[:len(c)], s1[:len(c)]
 	x1 = x1[:len(x0)]
+	if len(c) == 0 {
+		return
+	}
+	n := s0[0].n
+	for k := range s0 {
+		if s0[k].n != n || s1[k].n != n {
+			ProcessSeries(c, s0, x0)
+			ProcessSeries(c, s1, x1)
+			return
+		}
+	}
+	for len(x0) > 0 {
+		m := min(len(x0), FlushInterval-n)
+		series2Run(c, s0, s1, x0[:m], x1[:m])
+		if n += m; n == FlushInterval {
+			flushAll(s0)
+			flushAll(s1)
+			n = 0
+		}
+		x0, x1 = x0[m:], x1[m:]
+	}
+	for k := range s0 {
+		s0[k].n, s1[k].n = n, n
+	}
+}
+
+// series2Run is ProcessSeries2 over x0, x1 without flushing or counting.
+func series2Run(c []Coeffs, s0, s1 []State, x0, x1 []float64) {
 	for len(c) > 0 {
 		switch {
 		case len(c) >= 4:
@@ -56,13 +121,8 @@ func ProcessSeries2(c []Coeffs, s0, s1 []State, x0, x1 []float64) {
 	}
 }
 
-// flush is dsp.Flush, spelled out so the kernels read like State.Process.
-func flush(v float64) float64 {
-	if v < dsp.DenormalThreshold && v > -dsp.DenormalThreshold {
-		return 0
-	}
-	return v
-}
+// The kernels below run the recursion of State.run, fused, without
+// flushing or counting: their callers split blocks at the checkpoints.
 
 func series2(c *[2]Coeffs, s *[2]State, x []float64) {
 	c0, c1 := &c[0], &c[1]
@@ -70,11 +130,11 @@ func series2(c *[2]Coeffs, s *[2]State, x []float64) {
 	b1, b2 := s[1].s1, s[1].s2
 	for i, in := range x {
 		y0 := float64(c0.B0*in) + a1
-		a1 = flush(float64(c0.B1*in) - float64(c0.A1*y0) + a2)
-		a2 = flush(float64(c0.B2*in) - float64(c0.A2*y0))
+		a1 = float64(c0.B1*in) - float64(c0.A1*y0) + a2
+		a2 = float64(c0.B2*in) - float64(c0.A2*y0)
 		y1 := float64(c1.B0*y0) + b1
-		b1 = flush(float64(c1.B1*y0) - float64(c1.A1*y1) + b2)
-		b2 = flush(float64(c1.B2*y0) - float64(c1.A2*y1))
+		b1 = float64(c1.B1*y0) - float64(c1.A1*y1) + b2
+		b2 = float64(c1.B2*y0) - float64(c1.A2*y1)
 		x[i] = y1
 	}
 	s[0].s1, s[0].s2 = a1, a2
@@ -89,17 +149,17 @@ func series4(c *[4]Coeffs, s *[4]State, x []float64) {
 	e1, e2 := s[3].s1, s[3].s2
 	for i, in := range x {
 		y0 := float64(c0.B0*in) + a1
-		a1 = flush(float64(c0.B1*in) - float64(c0.A1*y0) + a2)
-		a2 = flush(float64(c0.B2*in) - float64(c0.A2*y0))
+		a1 = float64(c0.B1*in) - float64(c0.A1*y0) + a2
+		a2 = float64(c0.B2*in) - float64(c0.A2*y0)
 		y1 := float64(c1.B0*y0) + b1
-		b1 = flush(float64(c1.B1*y0) - float64(c1.A1*y1) + b2)
-		b2 = flush(float64(c1.B2*y0) - float64(c1.A2*y1))
+		b1 = float64(c1.B1*y0) - float64(c1.A1*y1) + b2
+		b2 = float64(c1.B2*y0) - float64(c1.A2*y1)
 		y2 := float64(c2.B0*y1) + d1
-		d1 = flush(float64(c2.B1*y1) - float64(c2.A1*y2) + d2)
-		d2 = flush(float64(c2.B2*y1) - float64(c2.A2*y2))
+		d1 = float64(c2.B1*y1) - float64(c2.A1*y2) + d2
+		d2 = float64(c2.B2*y1) - float64(c2.A2*y2)
 		y3 := float64(c3.B0*y2) + e1
-		e1 = flush(float64(c3.B1*y2) - float64(c3.A1*y3) + e2)
-		e2 = flush(float64(c3.B2*y2) - float64(c3.A2*y3))
+		e1 = float64(c3.B1*y2) - float64(c3.A1*y3) + e2
+		e2 = float64(c3.B2*y2) - float64(c3.A2*y3)
 		x[i] = y3
 	}
 	s[0].s1, s[0].s2 = a1, a2
@@ -117,10 +177,10 @@ func series1x2(c *Coeffs, s0, s1 *State, x0, x1 []float64) {
 		jn := x1[i]
 		y := float64(b0*in) + p1
 		z := float64(b0*jn) + q1
-		p1 = flush(float64(b1*in) - float64(a1*y) + p2)
-		q1 = flush(float64(b1*jn) - float64(a1*z) + q2)
-		p2 = flush(float64(b2*in) - float64(a2*y))
-		q2 = flush(float64(b2*jn) - float64(a2*z))
+		p1 = float64(b1*in) - float64(a1*y) + p2
+		q1 = float64(b1*jn) - float64(a1*z) + q2
+		p2 = float64(b2*in) - float64(a2*y)
+		q2 = float64(b2*jn) - float64(a2*z)
 		x0[i] = y
 		x1[i] = z
 	}
@@ -139,16 +199,16 @@ func series2x2(c *[2]Coeffs, s0, s1 *[2]State, x0, x1 []float64) {
 		jn := x1[i]
 		y0 := float64(c0.B0*in) + a1
 		z0 := float64(c0.B0*jn) + p1
-		a1 = flush(float64(c0.B1*in) - float64(c0.A1*y0) + a2)
-		p1 = flush(float64(c0.B1*jn) - float64(c0.A1*z0) + p2)
-		a2 = flush(float64(c0.B2*in) - float64(c0.A2*y0))
-		p2 = flush(float64(c0.B2*jn) - float64(c0.A2*z0))
+		a1 = float64(c0.B1*in) - float64(c0.A1*y0) + a2
+		p1 = float64(c0.B1*jn) - float64(c0.A1*z0) + p2
+		a2 = float64(c0.B2*in) - float64(c0.A2*y0)
+		p2 = float64(c0.B2*jn) - float64(c0.A2*z0)
 		y1 := float64(c1.B0*y0) + b1
 		z1 := float64(c1.B0*z0) + q1
-		b1 = flush(float64(c1.B1*y0) - float64(c1.A1*y1) + b2)
-		q1 = flush(float64(c1.B1*z0) - float64(c1.A1*z1) + q2)
-		b2 = flush(float64(c1.B2*y0) - float64(c1.A2*y1))
-		q2 = flush(float64(c1.B2*z0) - float64(c1.A2*z1))
+		b1 = float64(c1.B1*y0) - float64(c1.A1*y1) + b2
+		q1 = float64(c1.B1*z0) - float64(c1.A1*z1) + q2
+		b2 = float64(c1.B2*y0) - float64(c1.A2*y1)
+		q2 = float64(c1.B2*z0) - float64(c1.A2*z1)
 		x0[i] = y1
 		x1[i] = z1
 	}

@@ -91,7 +91,7 @@ func TestSeriesFlushes(t *testing.T) {
 	x0[0], x1[0] = 1, -1
 	ProcessSeries2(c, s0, s1, x0, x1)
 	for k := range s0 {
-		if s0[k] != (State{}) || s1[k] != (State{}) {
+		if s0[k].s1 != 0 || s0[k].s2 != 0 || s1[k].s1 != 0 || s1[k].s2 != 0 {
 			t.Errorf("section %d memory %v %v after a long silence, want zero", k, s0[k], s1[k])
 		}
 	}

@@ -76,7 +76,7 @@ func TestGoldenOutput(t *testing.T) {
 		{"gate", newGate(GateParams{ThresholdDB: -40, RangeDB: -70, AttackMS: 0.3, HoldMS: 10, ReleaseMS: 60}, 2), 0x5ed91b19ac9d1588},
 		{"limiter", limiter(false), 0x1ec888c0a57a248f},
 		{"limiter true peak", limiter(true), 0x618a59797ba6940b},
-		{"deesser", newDeesser(DeesserParams{FreqHz: 5000, ThresholdDB: -30, RangeDB: -10}, 2), 0xf626c8c0e1a33434},
+		{"deesser", newDeesser(DeesserParams{FreqHz: 5000, ThresholdDB: -30, RangeDB: -10}, 2), 0x1545957314191549},
 	} {
 		out := render(func(buf, _ [][]float64) { tc.p.Process(buf) }, sig, nil, []int{500})
 		if got := outputHash(out); got != tc.want {
