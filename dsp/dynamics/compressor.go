@@ -117,7 +117,7 @@ type Compressor struct {
 	bal        ballistics
 	rmsA       float64 // one-pole coefficient of the RMS window
 	makeupDB   float64 // effective makeup (after "auto")
-	makeupGain float64 // exp(makeupDB*neperPerDB)
+	makeupGain float64 // 2^(makeupDB*octavesPerDB)
 	wet, dry   float64 // per-sample gain = wet*g + dry
 	hp         sidechainHighpass
 
@@ -175,7 +175,7 @@ func (c *Compressor) SetParams(p CompressorParams) {
 	if p.AutoMakeup {
 		c.makeupDB = c.gc.reduction(0)
 	}
-	c.makeupGain = detmath.Exp(c.makeupDB * neperPerDB)
+	c.makeupGain = detmath.Exp2(float64(c.makeupDB * octavesPerDB))
 	mix := min(max(p.Mix, 0), 1)
 	c.wet, c.dry = mix, 1-mix
 	if !c.prepared {
@@ -217,39 +217,46 @@ func (c *Compressor) ProcessKeyed(buf, key [][]float64) {
 // key signal. It reads every key sample before buf is written, so key may
 // alias buf.
 //
-// It runs in three passes over the block: the static curve (a logarithm
-// per frame above the knee), the ballistics (the only recursion, a few
-// operations per frame), then the gain (an exponential per frame while
-// reducing). The logarithms and exponentials of different frames do not
-// depend on each other, so in their own loops the CPU overlaps them instead
-// of waiting on each in turn. Every frame sees exactly the operations of a
-// single per-frame loop, so the output is the same.
+// It runs in passes over the block: the detector level, the static curve
+// (a Log2 per frame), then the ballistics (the only recursion, a few
+// operations per frame) together with the gain (an Exp2 per frame). The
+// logarithms of different frames do not depend on each other, so in their
+// own loop the CPU overlaps them instead of waiting on each in turn; the
+// exponentials, which do not feed the recursion, hide its latency. The
+// loops have no data-dependent branches: on program material
+// the level crosses the knee and the reduction turns from attack to
+// release unpredictably, and mispredicted branches cost more than the
+// arithmetic they skip. What a frame gets is a function of its own inputs
+// and the state only, so the output is the same however the signal is cut
+// into blocks. Blocks that are quiet throughout skip the work whose result
+// is known exactly: no reduction (x = 0 for every frame), no ballistics
+// once settled at 0, and the makeup gain without an Exp2.
 func (c *Compressor) detect(key [][]float64, g []float64) {
-	c.levels(key, g)
+	makeupDB, wet, dry := c.makeupDB, c.wet, c.dry
+	if !c.levels(key, g) && c.yL == 0 {
+		// step(0, 0) is 0, and 2^((makeup - 0)·k) is makeupGain exactly.
+		idle := float64(wet*c.makeupGain) + dry
+		for i := range g {
+			g[i] = idle
+		}
+		return
+	}
 	bal, yL := c.bal, c.yL
 	for i, xL := range g {
 		yL = bal.step(yL, xL)
-		g[i] = yL
+		g[i] = float64(wet*detmath.Exp2(float64((makeupDB-yL)*octavesPerDB))) + dry
 	}
 	c.yL = yL
-	makeupDB, makeupGain, wet, dry := c.makeupDB, c.makeupGain, c.wet, c.dry
-	for i, y := range g {
-		gain := makeupGain
-		if y != 0 {
-			gain = detmath.Exp((makeupDB - y) * neperPerDB)
-		}
-		g[i] = float64(wet*gain) + dry
-	}
 }
 
 // levels fills xL with the static curve's gain reduction (dB) for each
-// frame of the key.
-func (c *Compressor) levels(key [][]float64, xL []float64) {
-	gc := c.gc
-	kneeStart := gc.kneeStart
+// frame of the key and reports whether any frame is above the knee (when
+// none is, xL is all 0). Below the knee start, recognised in the linear
+// domain, the reduction is exactly 0.
+func (c *Compressor) levels(key [][]float64, xL []float64) bool {
+	kneeStart := c.gc.kneeStart
 	filtered := c.hp.active
 	if c.p.Detector == DetectorRMS {
-		kneeStartSq := kneeStart * kneeStart
 		invCh := 0.0
 		if len(key) > 0 {
 			invCh = 1 / float64(len(key))
@@ -266,42 +273,70 @@ func (c *Compressor) levels(key [][]float64, xL []float64) {
 			}
 			s = float64(s * invCh)
 			ms = s + dsp.Flush(float64(c.rmsA*(ms-s)))
-			var x float64
-			if ms > kneeStartSq {
-				x = gc.reduction(float64(detmath.Log(ms) * (dbPerNeper / 2)))
-			}
-			xL[i] = x
+			xL[i] = ms
 		}
 		c.ms = ms
-		return
+		// 10·log10(ms) = log2(ms)·dbPerOctave/2.
+		return c.curve(xL, kneeStart*kneeStart, dbPerOctave/2)
 	}
+	// Peaks are maxima of |x| taken on the bit patterns: with the sign bit
+	// cleared they order like the values (NaN above +Inf, so a NaN frame
+	// stays NaN, as with Go's max), and an integer max is a conditional
+	// move where the float max is a longer sequence. top is the block's
+	// largest.
+	var top uint64
 	if len(key) == 2 && !filtered {
 		// Stereo, unfiltered: the loop below with the channel loop
-		// unrolled (max(0, |a|) is |a|, also for NaN).
+		// unrolled.
 		k0, k1 := key[0][:len(xL)], key[1][:len(xL)]
 		for i := range xL {
-			p := max(math.Abs(k0[i]), math.Abs(k1[i]))
-			var x float64
-			if p > kneeStart {
-				x = gc.reduction(float64(detmath.Log(p) * dbPerNeper))
+			p := max(math.Float64bits(k0[i])&^signBit, math.Float64bits(k1[i])&^signBit)
+			top = max(top, p)
+			xL[i] = math.Float64frombits(p)
+		}
+	} else {
+		for i := range xL {
+			var p uint64
+			for ch, k := range key {
+				v := k[i]
+				if filtered {
+					v = c.hp.tick(ch, v)
+				}
+				p = max(p, math.Float64bits(v)&^signBit)
 			}
-			xL[i] = x
+			top = max(top, p)
+			xL[i] = math.Float64frombits(p)
 		}
-		return
 	}
-	for i := range xL {
-		var p float64
-		for ch, k := range key {
-			v := k[i]
-			if filtered {
-				v = c.hp.tick(ch, v)
-			}
-			p = max(p, math.Abs(v))
-		}
-		var x float64
-		if p > kneeStart {
-			x = gc.reduction(float64(detmath.Log(p) * dbPerNeper))
-		}
-		xL[i] = x
+	if top <= math.Float64bits(kneeStart) {
+		clear(xL)
+		return false
 	}
+	return c.curve(xL, kneeStart, dbPerOctave)
+}
+
+const signBit = 1 << 63
+
+// curve replaces each detector level v in x (linear amplitude, or mean
+// square) by the static gain reduction in dB for the level
+// log2(v)·dbPerUnit, exactly 0 where v <= start (and for NaN). It reports
+// whether any v is above start; if none is, it only clears x.
+func (c *Compressor) curve(x []float64, start, dbPerUnit float64) bool {
+	loud := false
+	for _, v := range x {
+		loud = loud || v > start
+	}
+	if !loud {
+		clear(x)
+		return false
+	}
+	gc := c.gc
+	for i, v := range x {
+		r := math.Float64bits(gc.reduction(float64(detmath.Log2(v) * dbPerUnit)))
+		if !(v > start) { // a conditional move, not a branch
+			r = 0
+		}
+		x[i] = math.Float64frombits(r)
+	}
+	return true
 }

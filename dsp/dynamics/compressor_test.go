@@ -380,3 +380,22 @@ func BenchmarkCompressorIdle(b *testing.B) {
 	sig := sine(2, 1<<16, 0.5, 440)
 	benchProcess(b, newPrepared(p, 2), 2, sig)
 }
+
+// The branch-free gain computer is GMR eq. 4: compared with the formula
+// written out (softKneeGainDB) on a fine grid through every knee region,
+// and exactly 0 below the knee.
+func TestGainComputerCurve(t *testing.T) {
+	for _, tc := range []struct{ T, R, W float64 }{{-18, 4, 6}, {-20, 3, 0}, {-40, 100, 24}, {-3, 1.5, 12}, {-30, 1, 6}} {
+		g := newGainComputer(tc.T, tc.R, tc.W)
+		for x := tc.T - tc.W - 10; x <= tc.T+tc.W+10; x += 1.0 / 64 {
+			got := g.reduction(x)
+			want := -softKneeGainDB(x, tc.T, tc.R, tc.W)
+			if math.Abs(got-want) > 1e-12 {
+				t.Errorf("%+v: reduction(%v) = %v, want %v", tc, x, got, want)
+			}
+			if 2*(x-tc.T) < -tc.W && got != 0 {
+				t.Errorf("%+v: reduction(%v) = %v below the knee, want exactly 0", tc, x, got)
+			}
+		}
+	}
+}

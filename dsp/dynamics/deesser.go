@@ -147,12 +147,12 @@ func (d *Deesser) Process(buf [][]float64) {
 		}
 		var xL float64
 		if p > d.thrLin {
-			xL = min(float64(detmath.Log(p)*dbPerNeper)-d.threshold, d.maxRed)
+			xL = min(float64(detmath.Log2(p)*dbPerOctave)-d.threshold, d.maxRed)
 		}
 		yL = d.bal.step(yL, xL)
 		g := 1.0
 		if yL != 0 {
-			g = detmath.Exp(-yL * neperPerDB)
+			g = detmath.Exp2(float64(-yL * octavesPerDB))
 		}
 		gain[i] = g
 	}

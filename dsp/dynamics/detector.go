@@ -7,10 +7,13 @@ import (
 	"github.com/mixdown/mixdown/dsp/detmath"
 )
 
-// Conversions between natural log and decibels: 20*log10(x) = ln(x)*dbPerNeper.
+// Conversions between octaves (binary log) and decibels, for the per-sample
+// paths, which use detmath.Log2 and detmath.Exp2 (about three times faster
+// than Log and Exp, and as accurate): 20*log10(x) = log2(x)*dbPerOctave and
+// 10^(dB/20) = 2^(dB*octavesPerDB).
 const (
-	dbPerNeper = 20 / math.Ln10
-	neperPerDB = math.Ln10 / 20
+	dbPerOctave  = 20 * math.Ln2 / math.Ln10 // 6.0206 dB
+	octavesPerDB = math.Ln10 / (20 * math.Ln2)
 )
 
 // timeCoeff is the one-pole coefficient for a time constant of ms
@@ -46,20 +49,25 @@ func newBallistics(attackMS, releaseMS, fs float64) ballistics {
 
 // releaseFloorDB ends a release toward zero reduction: below it the
 // reduction is dropped to exactly 0 (a gain error under 1.2e-7, -138 dB).
-// The tail then stops costing an exp per sample about 55 time
-// constants earlier than dsp.Flush alone would, and the gain returns to
-// exactly the makeup gain.
+// The tail then reaches exactly the makeup gain about 55 time constants
+// earlier than dsp.Flush alone would.
 const releaseFloorDB = 1e-6
 
 // step advances state y by one sample toward x. The remaining distance is
 // flushed so a settled detector sits exactly on x (and exactly on 0 after
 // release), which keeps the idle gain path at exactly unity.
+//
+// The coefficient is picked by an integer conditional move rather than a
+// branch: on program material x > y flips from sample to sample. (The
+// release floor needs x == 0, which cannot happen while attacking, since
+// y >= 0.)
 func (b ballistics) step(y, x float64) float64 {
+	a := math.Float64bits(b.release)
 	if x > y {
-		return x + dsp.Flush(float64(b.attack*(y-x)))
+		a = math.Float64bits(b.attack)
 	}
-	y = x + dsp.Flush(float64(b.release*(y-x)))
-	if x == 0 && y < releaseFloorDB {
+	y = x + dsp.Flush(float64(math.Float64frombits(a)*(y-x)))
+	if y < releaseFloorDB && x == 0 {
 		return 0
 	}
 	return y
@@ -74,6 +82,10 @@ func (b ballistics) step(y, x float64) float64 {
 type gainComputer struct {
 	threshold float64 // T, dB
 	knee      float64 // W, dB
+	kneeBits  uint64  // math.Float64bits(knee)
+	kneeLo    float64 // T - W/2, dB
+	kneeHi    float64 // T + W/2, dB
+	invTwoW   float64 // 1/(2W), 0 for a hard knee
 	slope     float64 // 1 - 1/R
 	// kneeStart is the linear amplitude at T - W/2: at or below it the
 	// reduction is exactly 0, so quiet input needs no logarithm.
@@ -91,26 +103,41 @@ func newGainComputer(thresholdDB, ratio, kneeDB float64) gainComputer {
 	if math.IsInf(ratio, 1) {
 		slope = 1
 	}
+	invTwoW := 0.0
+	if kneeDB > 0 {
+		invTwoW = 1 / (2 * kneeDB)
+	}
+	half := float64(kneeDB / 2) // exact; rounded so it is not fused into a multiply-add
 	return gainComputer{
 		threshold: thresholdDB,
 		knee:      kneeDB,
+		kneeBits:  math.Float64bits(kneeDB),
+		kneeLo:    thresholdDB - half,
+		kneeHi:    thresholdDB + half,
+		invTwoW:   invTwoW,
 		slope:     slope,
-		kneeStart: dsp.DBToGain(thresholdDB - kneeDB/2),
+		kneeStart: dsp.DBToGain(thresholdDB - half),
 	}
 }
 
-// reduction is the static gain reduction in dB for an input level in dB.
+// reduction is the static gain reduction in dB for an input level in dB,
+// without branches: with t = x - (T - W/2) clamped to [0, W], it is
+// (1-1/R)(t²/(2W) + max(x - (T + W/2), 0)), which is each of the three
+// cases above (exactly 0 below the knee).
 func (g gainComputer) reduction(xdB float64) float64 {
-	over := xdB - g.threshold
-	switch {
-	case 2*over < -g.knee:
-		return 0
-	case 2*over <= g.knee: // inside the knee; W > 0 here
-		t := over + g.knee/2
-		return g.slope * t * t / (2 * g.knee)
-	default:
-		return g.slope * over
-	}
+	// min(t, W) on the bit patterns, which order like the values for
+	// non-negative floats: an integer conditional move.
+	t := math.Float64frombits(min(reluBits(xdB-g.kneeLo), g.kneeBits))
+	return float64(g.slope * (float64(float64(t*t)*g.invTwoW) + math.Float64frombits(reluBits(xdB-g.kneeHi))))
+}
+
+// reluBits is the bit pattern of max(x, 0) for x that is not NaN, without
+// branches: the sign bit spread over the word masks a negative x (and -0)
+// to +0. (Go's max(x, 0) also orders NaNs and signed zeros, with a longer
+// instruction sequence.)
+func reluBits(x float64) uint64 {
+	b := math.Float64bits(x)
+	return b &^ uint64(int64(b)>>63)
 }
 
 // delayLine delays each of N channels by the same whole number of samples
