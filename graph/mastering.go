@@ -199,30 +199,33 @@ func (s *stage) finish(x [][]float64, emit func([][]float64) error) error {
 	return s.tail.send(s, x, emit)
 }
 
-// measure meters a finished block, takes its reference true peak and hands
-// it to emit: the tail of the stage, which runs on its own goroutine (see
-// stageTail).
+// measure meters a finished block and hands it to emit: the tail of the
+// stage, which runs on its own goroutine (see stageTail).
 func (s *stage) measure(x [][]float64, emit func([][]float64) error) error {
 	s.meter.Process(x)
-	if s.ref != nil {
-		for ch := range x {
-			s.refPeak = s.ref.MaxAbs(ch, x[ch], s.refPeak)
-		}
-	}
 	if emit != nil {
 		return emit(x)
 	}
 	return nil
 }
 
-// stageTail runs a stage's meters, reference peak reading and emit (the
-// file's writer) on a goroutine of its own, up to three blocks behind the
-// limiter and quantiser, so the two halves of the stage use two cores.
-// Each half processes its blocks in order, so what is computed and written
-// does not change. The tail's state (the meters, refPeak, the emit
-// function's sink) belongs to that goroutine from the first block until
-// sync returns; every reader of it reads after sync (run and flush end
-// with it, Render's abort calls it).
+// measureRef takes a finished block's reference true peak, on a goroutine
+// of its own after measure's (see stageTail).
+func (s *stage) measureRef(x [][]float64) {
+	for ch := range x {
+		s.refPeak = s.ref.MaxAbs(ch, x[ch], s.refPeak)
+	}
+}
+
+// stageTail runs a stage's meters and emit (the file's writer) on a
+// goroutine of its own, and the reference peak reading, when on, on
+// another after it, each a few blocks behind the limiter and quantiser:
+// the stage's work spreads over the cores. Each goroutine processes its
+// blocks in order, so what is computed and written does not change. The
+// tail's state (the meters, refPeak, the emit function's sink) belongs to
+// those goroutines from the first block until sync returns; every reader
+// of it reads after sync (run and flush end with it, Render's abort calls
+// it).
 type stageTail struct {
 	on   bool
 	jobs chan tailJob
@@ -236,7 +239,7 @@ type tailJob struct {
 	emit func([][]float64) error
 }
 
-const tailDepth = 3
+const tailDepth = 4
 
 func (t *stageTail) send(s *stage, x [][]float64, emit func([][]float64) error) error {
 	if !t.on {
@@ -249,6 +252,22 @@ func (t *stageTail) send(s *stage, x [][]float64, emit func([][]float64) error) 
 		t.jobs = make(chan tailJob, tailDepth)
 		t.done = make(chan error, 1)
 		t.on = true
+		var refJobs chan tailJob
+		refDone := make(chan struct{})
+		if s.ref != nil {
+			refJobs = make(chan tailJob, tailDepth)
+			go func() {
+				view := make([][]float64, 2)
+				for j := range refJobs {
+					view[0], view[1] = j.buf[0][:j.n], j.buf[1][:j.n]
+					s.measureRef(view)
+					t.free <- j.buf
+				}
+				close(refDone)
+			}()
+		} else {
+			close(refDone)
+		}
 		go func(jobs <-chan tailJob, done chan<- error) {
 			var err error
 			view := make([][]float64, 2)
@@ -257,8 +276,16 @@ func (t *stageTail) send(s *stage, x [][]float64, emit func([][]float64) error) 
 					view[0], view[1] = j.buf[0][:j.n], j.buf[1][:j.n]
 					err = s.measure(view, j.emit)
 				}
-				t.free <- j.buf
+				if refJobs != nil {
+					refJobs <- j
+				} else {
+					t.free <- j.buf
+				}
 			}
+			if refJobs != nil {
+				close(refJobs)
+			}
+			<-refDone
 			done <- err
 		}(t.jobs, t.done)
 	}
