@@ -79,19 +79,6 @@ const (
 	diffGain  = 0.6 // their coefficient
 
 	maxChunk = 64 // longest chunk Process runs step by step
-
-	// flushInterval is how often the network's feedback state is flushed,
-	// in samples counted from Reset (see flushState). A power of two that
-	// divides every ring's length, and maxChunk.
-	flushInterval = 64
-
-	// minPole is the smallest absorption pole kept; smaller ones (damping
-	// within about 0.001 of 0) become 0, a plain gain. That changes the
-	// gain at 8 kHz by less than 0.002 dB, and keeps the filter's memory,
-	// which shrinks by the pole each sample the line gives it nothing,
-	// from falling out of 1e-30 into the subnormal range between two
-	// checkpoints: minPole^64 = 1e-256 > 2.2e-308/1e-30.
-	minPole = 1e-4
 )
 
 // diffuser lengths in ms before the seeded jitter.
@@ -327,9 +314,6 @@ func (r *FDN) SetParams(p Params) {
 		// ratio of the gain at fRef to the DC gain
 		ratio := detmath.Pow(10, -3*d/fs*(1/tHF-1/t60))
 		b := onePoleForRatio(ratio, cosW)
-		if b < minPole {
-			b = 0
-		}
 		// The lowpass delays low frequencies by its DC group delay b/(1-b)
 		// samples, which lengthens the loop; counting it in the loop
 		// length keeps the low-frequency RT60 exact even for heavy damping
@@ -487,57 +471,9 @@ func (r *FDN) Process(buf [][]float64) {
 	}
 	n := len(buf[0])
 	for off := 0; off < n; {
-		// Chunks end at the flush checkpoints, which are counted from
-		// Reset, so block boundaries never change where they fall.
-		k := min(r.chunk, n-off, flushInterval-r.pos&(flushInterval-1))
+		k := min(r.chunk, n-off)
 		r.processChunk(buf, off, k)
 		off += k
-		if r.pos&(flushInterval-1) == 0 {
-			r.flushState()
-		}
-	}
-}
-
-// flushState is the checkpoint every flushInterval samples since Reset: it
-// flushes (below dsp.DenormalThreshold) the absorption filters' memory and
-// every value written into the delay lines and the diffusers' rings since
-// the previous checkpoint. Between checkpoints the loops run without a
-// flush on every feedback value (40 compares and branches a sample in
-// stereo).
-//
-// Denormals still stay out. Every value that feeds back is flushed within
-// 64 samples of being computed, and none of the feedback paths can fall
-// from 1e-30 into the subnormal range (below 2.2e-308, 278 decades lower)
-// that fast: the lines recirculate after 3 ms or more and lose at most
-// 60 dB per 0.1 s (MinDecaySec); the diffusers lose a factor of 0.6 per
-// pass of 0.5 ms or more; and the absorption filter's memory, the one
-// recursion per sample, shrinks by its pole b each sample, with b = 0 (no
-// recursion) or b >= minPole, so by at most 1e-256 between checkpoints.
-// TestFDNNoSubnormals inspects every feedback value as it is made.
-func (r *FDN) flushState() {
-	for j := range r.lp {
-		r.lp[j] = flush(r.lp[j])
-	}
-	// The last flushInterval samples' slots: pos is a multiple of
-	// flushInterval, and so is every ring's length, so they never wrap.
-	start := r.pos - flushInterval
-	for j := range r.line {
-		flushSlots(r.line[j], start&r.lineMask)
-	}
-	for ch := range r.diff {
-		for a := range r.diff[ch] {
-			flushSlots(r.diff[ch][a], start&r.diffMask)
-		}
-	}
-}
-
-// flushSlots flushes ring[i : i+flushInterval].
-func flushSlots(ring []float64, i int) {
-	seg := ring[i : i+flushInterval]
-	for t, v := range seg {
-		if math.Abs(v) < dsp.DenormalThreshold {
-			seg[t] = 0
-		}
 	}
 }
 
@@ -564,7 +500,7 @@ func (r *FDN) processChunk(buf [][]float64, off, k int) {
 			for t, x := range xd {
 				p := pos0 + t
 				wd := d[(p-m)&dm]
-				w := x + float64(diffGain*wd)
+				w := flush(x + float64(diffGain*wd))
 				d[p&dm] = w
 				xd[t] = wd - float64(diffGain*w)
 			}
@@ -589,6 +525,7 @@ func (r *FDN) processChunk(buf [][]float64, off, k int) {
 			st := &sk[t]
 			for j := range lines {
 				y := float64(r.gain[j]*rd[j][t]) + float64(r.pole[j]*lpv[j])
+				y = flush(y)
 				lpv[j] = y
 				st[j] = y
 			}
@@ -599,6 +536,7 @@ func (r *FDN) processChunk(buf [][]float64, off, k int) {
 			for j := range lines {
 				x := r.line[j][(pos0+t-r.length[j])&lm]
 				y := float64(r.gain[j]*x) + float64(r.pole[j]*lpv[j])
+				y = flush(y)
 				lpv[j] = y
 				st[j] = y
 			}
@@ -619,7 +557,7 @@ func (r *FDN) processChunk(buf [][]float64, off, k int) {
 		}
 		p := (pos0 + t) & lm
 		for j := range lines {
-			r.line[j][p] = v[j]
+			r.line[j][p] = flush(v[j])
 		}
 	}
 	// Outputs.
