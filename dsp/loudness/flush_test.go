@@ -79,6 +79,11 @@ func TestFlushBlockInvariance(t *testing.T) {
 		for ch := range in {
 			in[ch] = x[ch%2]
 		}
+		// The memory after every block is compared with the memory after
+		// the same sample of the sample-by-sample run, over the stretch
+		// where the tails cross the flush threshold.
+		lo, hi := 9*fs, 10*fs+fs/2
+		var refAt [][]kState // memory after sample lo+i of the reference
 		run := func(m *Meter, blocks func(i int) int) (Result, []kState) {
 			for i := 0; i < len(in[0]); {
 				j := min(i+blocks(i), len(in[0]))
@@ -87,6 +92,13 @@ func TestFlushBlockInvariance(t *testing.T) {
 					b[ch] = in[ch][i:j]
 				}
 				m.Process(b)
+				if j > lo && j <= hi {
+					if len(refAt) < hi-lo {
+						refAt = append(refAt, append([]kState(nil), m.state...))
+					} else if !reflect.DeepEqual(m.state, refAt[j-1-lo]) {
+						t.Fatalf("%d channels: memory after sample %d differs from sample by sample", channels, j-1)
+					}
+				}
 				i = j
 			}
 			return m.Result(), append([]kState(nil), m.state...)
