@@ -126,6 +126,7 @@ type Compressor struct {
 	ms    float64 // RMS detector mean square
 	delay delayLine
 	gain  []float64 // per-frame gain of the current block
+	level []float64 // per-frame detector level of the current block
 }
 
 // NewCompressor returns a compressor with parameters p. Call Prepare before
@@ -147,6 +148,7 @@ func (c *Compressor) Prepare(spec dsp.Spec) {
 	c.prepared = true
 	c.delay.prepare(spec.Channels, msToSamples(MaxLookaheadMS, spec.SampleRate))
 	c.gain = make([]float64, spec.MaxBlock)
+	c.level = make([]float64, spec.MaxBlock)
 	c.hp.prepare(max(spec.Channels, DefaultKeyChannels))
 	c.SetParams(c.p)
 	c.Reset()
@@ -204,7 +206,7 @@ func (c *Compressor) ProcessKeyed(buf, key [][]float64) {
 	g := c.gain[:n]
 	c.detect(key, g)
 	for ch, x := range buf {
-		x = x[:n]
+		x = x[:len(g)]
 		c.delay.run(ch, x)
 		for i, gi := range g {
 			x[i] *= gi
@@ -217,23 +219,25 @@ func (c *Compressor) ProcessKeyed(buf, key [][]float64) {
 // key signal. It reads every key sample before buf is written, so key may
 // alias buf.
 //
-// It runs in passes over the block: the detector level, the static curve
-// (a Log2 per frame), then the ballistics (the only recursion, a few
-// operations per frame) together with the gain (an Exp2 per frame). The
-// logarithms of different frames do not depend on each other, so in their
-// own loop the CPU overlaps them instead of waiting on each in turn; the
-// exponentials, which do not feed the recursion, hide its latency. The
-// loops have no data-dependent branches: on program material
-// the level crosses the knee and the reduction turns from attack to
-// release unpredictably, and mispredicted branches cost more than the
-// arithmetic they skip. What a frame gets is a function of its own inputs
-// and the state only, so the output is the same however the signal is cut
-// into blocks. Blocks that are quiet throughout skip the work whose result
-// is known exactly: no reduction (x = 0 for every frame), no ballistics
-// once settled at 0, and the makeup gain without an Exp2.
+// It runs in passes over the block: the detector level (into c.level),
+// its Log2 (detmath.Log2Slice: the same bits as Log2, without a call per
+// frame), then the static curve together with the ballistics (the only
+// recursion; the curve of later frames overlaps its latency), then the
+// gain's Exp2 (detmath.Exp2Slice) and the wet/dry blend. The loops have no
+// data-dependent branches: on program material the level crosses the knee
+// and the reduction turns from attack to release unpredictably, and
+// mispredicted branches cost more than the arithmetic they skip. What a
+// frame gets is a function of its own inputs and the state only, so the
+// output is the same however the signal is cut into blocks. Blocks that
+// are quiet throughout skip the work whose result is known exactly: no
+// logarithms when no frame is above the knee start (the reduction is 0 for
+// every frame), no ballistics once settled at 0, and the makeup gain
+// without an Exp2.
 func (c *Compressor) detect(key [][]float64, g []float64) {
 	makeupDB, wet, dry := c.makeupDB, c.wet, c.dry
-	if !c.levels(key, g) && c.yL == 0 {
+	lv := c.level[:len(g)]
+	start, dbPerUnit, loud := c.levels(key, lv)
+	if !loud && c.yL == 0 {
 		// step(0, 0) is 0, and 2^((makeup - 0)·k) is makeupGain exactly.
 		idle := float64(wet*c.makeupGain) + dry
 		for i := range g {
@@ -241,28 +245,60 @@ func (c *Compressor) detect(key [][]float64, g []float64) {
 		}
 		return
 	}
+	if loud {
+		detmath.Log2Slice(g, lv)
+	} else {
+		clear(g) // every frame is masked to 0 below; keep g finite anyway
+	}
+	// gainComputer.reduction, written out on its fields: the inlined
+	// method would copy the whole struct for every frame.
+	kneeLo, kneeHi, kneeBits := c.gc.kneeLo, c.gc.kneeHi, c.gc.kneeBits
+	invTwoW, slope := c.gc.invTwoW, c.gc.slope
 	bal, yL := c.bal, c.yL
-	for i, xL := range g {
-		yL = bal.step(yL, xL)
-		g[i] = float64(wet*detmath.Exp2(float64((makeupDB-yL)*octavesPerDB))) + dry
+	lv = lv[:len(g)]
+	for i, l := range g {
+		// The static gain reduction in dB for the level l·dbPerUnit,
+		// exactly 0 where the level is at or below the knee start (and for
+		// NaN): a conditional move, not a branch.
+		xdB := float64(l * dbPerUnit)
+		t := math.Float64frombits(min(reluBits(xdB-kneeLo), kneeBits))
+		r := math.Float64bits(float64(slope * (float64(float64(t*t)*invTwoW) + math.Float64frombits(reluBits(xdB-kneeHi)))))
+		if !(lv[i] > start) {
+			r = 0
+		}
+		yL = bal.step(yL, math.Float64frombits(r))
+		g[i] = float64((makeupDB - yL) * octavesPerDB)
 	}
 	c.yL = yL
+	detmath.Exp2Slice(g, g)
+	if wet != 1 || dry != 0 { // wet·g + dry is g itself for a fully wet mix
+		for i, v := range g {
+			g[i] = float64(wet*v) + dry
+		}
+	}
 }
 
-// levels fills xL with the static curve's gain reduction (dB) for each
-// frame of the key and reports whether any frame is above the knee (when
-// none is, xL is all 0). Below the knee start, recognised in the linear
-// domain, the reduction is exactly 0.
-func (c *Compressor) levels(key [][]float64, xL []float64) bool {
+// levels fills lv with the detector level of each frame of the key (linear
+// amplitude for peak, mean square for RMS) and returns the level at or
+// below which the static curve's reduction is exactly 0 (the knee start,
+// recognised in the linear domain), the dB per octave of level, and
+// whether any frame is above that start (NaN frames count as above; the
+// curve masks them to 0).
+func (c *Compressor) levels(key [][]float64, lv []float64) (start, dbPerUnit float64, loud bool) {
 	kneeStart := c.gc.kneeStart
 	filtered := c.hp.active
+	// Levels are compared on the bit patterns: with the sign bit clear
+	// they order like the values (NaN above +Inf), and an integer max is a
+	// conditional move where the float max is a longer sequence. top is
+	// the block's largest.
+	var top uint64
 	if c.p.Detector == DetectorRMS {
 		invCh := 0.0
 		if len(key) > 0 {
 			invCh = 1 / float64(len(key))
 		}
 		ms := c.ms
-		for i := range xL {
+		for i := range lv {
 			var s float64
 			for ch, k := range key {
 				v := k[i]
@@ -273,29 +309,27 @@ func (c *Compressor) levels(key [][]float64, xL []float64) bool {
 			}
 			s = float64(s * invCh)
 			ms = s + dsp.Flush(float64(c.rmsA*(ms-s)))
-			xL[i] = ms
+			top = max(top, math.Float64bits(ms)&^signBit)
+			lv[i] = ms
 		}
 		c.ms = ms
 		// 10·log10(ms) = log2(ms)·dbPerOctave/2.
-		return c.curve(xL, kneeStart*kneeStart, dbPerOctave/2)
+		start = kneeStart * kneeStart
+		return start, dbPerOctave / 2, top > math.Float64bits(start)
 	}
-	// Peaks are maxima of |x| taken on the bit patterns: with the sign bit
-	// cleared they order like the values (NaN above +Inf, so a NaN frame
-	// stays NaN, as with Go's max), and an integer max is a conditional
-	// move where the float max is a longer sequence. top is the block's
-	// largest.
-	var top uint64
+	// Peaks are maxima of |x| taken on the bit patterns (a NaN frame stays
+	// NaN, as with Go's max).
 	if len(key) == 2 && !filtered {
 		// Stereo, unfiltered: the loop below with the channel loop
 		// unrolled.
-		k0, k1 := key[0][:len(xL)], key[1][:len(xL)]
-		for i := range xL {
+		k0, k1 := key[0][:len(lv)], key[1][:len(lv)]
+		for i := range lv {
 			p := max(math.Float64bits(k0[i])&^signBit, math.Float64bits(k1[i])&^signBit)
 			top = max(top, p)
-			xL[i] = math.Float64frombits(p)
+			lv[i] = math.Float64frombits(p)
 		}
 	} else {
-		for i := range xL {
+		for i := range lv {
 			var p uint64
 			for ch, k := range key {
 				v := k[i]
@@ -305,38 +339,10 @@ func (c *Compressor) levels(key [][]float64, xL []float64) bool {
 				p = max(p, math.Float64bits(v)&^signBit)
 			}
 			top = max(top, p)
-			xL[i] = math.Float64frombits(p)
+			lv[i] = math.Float64frombits(p)
 		}
 	}
-	if top <= math.Float64bits(kneeStart) {
-		clear(xL)
-		return false
-	}
-	return c.curve(xL, kneeStart, dbPerOctave)
+	return kneeStart, dbPerOctave, top > math.Float64bits(kneeStart)
 }
 
 const signBit = 1 << 63
-
-// curve replaces each detector level v in x (linear amplitude, or mean
-// square) by the static gain reduction in dB for the level
-// log2(v)·dbPerUnit, exactly 0 where v <= start (and for NaN). It reports
-// whether any v is above start; if none is, it only clears x.
-func (c *Compressor) curve(x []float64, start, dbPerUnit float64) bool {
-	loud := false
-	for _, v := range x {
-		loud = loud || v > start
-	}
-	if !loud {
-		clear(x)
-		return false
-	}
-	gc := c.gc
-	for i, v := range x {
-		r := math.Float64bits(gc.reduction(float64(detmath.Log2(v) * dbPerUnit)))
-		if !(v > start) { // a conditional move, not a branch
-			r = 0
-		}
-		x[i] = math.Float64frombits(r)
-	}
-	return true
-}
