@@ -1,6 +1,9 @@
 package detmath
 
 import (
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
 	"math"
 	"testing"
 )
@@ -112,3 +115,33 @@ func benchSlice(b *testing.B, f func(dst, src []float64), lo, hi float64) {
 
 func BenchmarkExp2Slice(b *testing.B) { benchSlice(b, Exp2Slice, -20, 20) }
 func BenchmarkLog2Slice(b *testing.B) { benchSlice(b, Log2Slice, 1e-6, 10) }
+
+// TestExp2Log2Golden pins the bits of Exp2 and Log2 over sliceInputs, so a
+// change to how they are written (they are shared with the slice kernels
+// and the inlinable Exp2Reduce/Exp2Eval) cannot move them unnoticed.
+func TestExp2Log2Golden(t *testing.T) {
+	xs := sliceInputs()
+	for _, k := range []struct {
+		name string
+		f    func(float64) float64
+		want string
+	}{
+		{"Exp2", Exp2, exp2Golden},
+		{"Log2", Log2, log2Golden},
+	} {
+		h := sha256.New()
+		var b [8]byte
+		for _, x := range xs {
+			binary.LittleEndian.PutUint64(b[:], math.Float64bits(k.f(x)))
+			h.Write(b[:])
+		}
+		if got := hex.EncodeToString(h.Sum(nil)); got != k.want {
+			t.Errorf("%s over %d inputs: sha256 %s, want %s", k.name, len(xs), got, k.want)
+		}
+	}
+}
+
+const (
+	exp2Golden = "77f3236ae5e61405b2715a6f46db09ae52021f8e990178a6999079a032ca8764"
+	log2Golden = "e5ead8ccc0a59295c665c2728a3d0d2566f8f6e0b99ad14698b59e5c0901df9f"
+)
