@@ -126,7 +126,7 @@ type Compressor struct {
 	ms    float64 // RMS detector mean square
 	delay delayLine
 	gain  []float64 // per-frame gain of the current block
-	level []float64 // per-frame detector level of the current block
+	level []float64 // per-frame Log2 of the detector level of the current block
 }
 
 // NewCompressor returns a compressor with parameters p. Call Prepare before
@@ -219,8 +219,7 @@ func (c *Compressor) ProcessKeyed(buf, key [][]float64) {
 // key signal. It reads every key sample before buf is written, so key may
 // alias buf.
 //
-// It runs in passes over the block: the detector level (into c.level),
-// its Log2 (detmath.Log2Slice: the same bits as Log2, without a call per
+// It runs in passes over the block: the detector level, its Log2 (detmath.Log2Slice: the same bits as Log2, without a call per
 // frame), then the static curve together with the ballistics (the only
 // recursion; the curve of later frames overlaps its latency), then the
 // gain's Exp2 (detmath.Exp2Slice) and the wet/dry blend. The loops have no
@@ -235,8 +234,10 @@ func (c *Compressor) ProcessKeyed(buf, key [][]float64) {
 // without an Exp2.
 func (c *Compressor) detect(key [][]float64, g []float64) {
 	makeupDB, wet, dry := c.makeupDB, c.wet, c.dry
-	lv := c.level[:len(g)]
-	start, dbPerUnit, loud := c.levels(key, lv)
+	// The levels go into g (a quiet block then needs no other buffer), their
+	// logarithms into c.level.
+	start, dbPerUnit, loud := c.levels(key, g)
+	lg := c.level[:len(g)]
 	if !loud && c.yL == 0 {
 		// step(0, 0) is 0, and 2^((makeup - 0)·k) is makeupGain exactly.
 		idle := float64(wet*c.makeupGain) + dry
@@ -246,24 +247,24 @@ func (c *Compressor) detect(key [][]float64, g []float64) {
 		return
 	}
 	if loud {
-		detmath.Log2Slice(g, lv)
+		detmath.Log2Slice(lg, g)
 	} else {
-		clear(g) // every frame is masked to 0 below; keep g finite anyway
+		clear(lg) // every frame is masked to 0 below; keep lg finite anyway
 	}
 	// gainComputer.reduction, written out on its fields: the inlined
 	// method would copy the whole struct for every frame.
 	kneeLo, kneeHi, kneeBits := c.gc.kneeLo, c.gc.kneeHi, c.gc.kneeBits
 	invTwoW, slope := c.gc.invTwoW, c.gc.slope
 	bal, yL := c.bal, c.yL
-	lv = lv[:len(g)]
-	for i, l := range g {
+	lg = lg[:len(g)]
+	for i, v := range g {
 		// The static gain reduction in dB for the level l·dbPerUnit,
 		// exactly 0 where the level is at or below the knee start (and for
 		// NaN): a conditional move, not a branch.
-		xdB := float64(l * dbPerUnit)
+		xdB := float64(lg[i] * dbPerUnit)
 		t := math.Float64frombits(min(reluBits(xdB-kneeLo), kneeBits))
 		r := math.Float64bits(float64(slope * (float64(float64(t*t)*invTwoW) + math.Float64frombits(reluBits(xdB-kneeHi)))))
-		if !(lv[i] > start) {
+		if !(v > start) {
 			r = 0
 		}
 		yL = bal.step(yL, math.Float64frombits(r))
