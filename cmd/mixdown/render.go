@@ -97,14 +97,16 @@ func runRender(env *Env, args []string) int {
 		// -check proves the lock by rendering everything: no cache.
 		return renderCheck(env, file, lockFile, g, opts)
 	}
-	// Hash the inputs before rendering: the lock records what was read.
-	lock, err := lockInputs(g)
-	if err != nil {
-		fmt.Fprintf(env.Stderr, "Error: %s\n", trimPathError(err))
+	opts.Cache = renderFlags.cache.build(file)
+	lock, results, err := renderLocked(env.Ctx, g, opts)
+	if he := (*hashError)(nil); errors.As(err, &he) {
+		if results != nil {
+			fmt.Fprintf(env.Stderr, "Error: the outputs are written, but not the lock: %s\n", trimPathError(err))
+		} else {
+			fmt.Fprintf(env.Stderr, "Error: %s\n", trimPathError(err))
+		}
 		return exitFail
 	}
-	opts.Cache = renderFlags.cache.build(file)
-	results, err := graph.Render(env.Ctx, g, opts)
 	if errors.Is(err, context.Canceled) {
 		fmt.Fprintf(env.Stderr, "Render interrupted: no output was written, and earlier outputs are untouched.\n")
 		return exitFail
