@@ -74,7 +74,7 @@ func newCenti(v float64) *centi {
 // Both read the same files at the same time, so the lock records what
 // the render read just as when one ran after the other. A file that
 // cannot be hashed cancels the render, so nothing is written, and is the
-// error, as a *hashError.
+// error, as a *hashError, whatever the render did.
 func renderLocked(ctx context.Context, g *graph.Graph, opts graph.Options) (*Lock, []graph.OutputResult, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -91,17 +91,15 @@ func renderLocked(ctx context.Context, g *graph.Graph, opts graph.Options) (*Loc
 		inputs <- hashed{l, err}
 	}()
 	results, err := graph.Render(ctx, g, opts)
-	if err != nil {
-		cancel() // the hashes are of no use now
-	}
+	// The hashing runs to its end or its first failure even when the
+	// render failed, as it did when it ran first: which error is reported
+	// then does not depend on which goroutine got there first.
 	in := <-inputs
 	switch {
-	case err != nil && !errors.Is(err, context.Canceled):
-		return nil, nil, err // the render's own failure comes first
 	case in.err != nil && !errors.Is(in.err, context.Canceled):
 		return nil, results, &hashError{in.err}
 	case err != nil:
-		return nil, nil, err // interrupted
+		return nil, nil, err
 	case in.err != nil:
 		// Interrupted after the render, before the hashes: the
 		// outputs are written, the lock cannot be.

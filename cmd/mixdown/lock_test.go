@@ -2,13 +2,18 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"errors"
+	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/mixdown/mixdown/graph"
 )
 
 // TestLockEncoding: the lock's layout is fixed: keys in order, levels with
@@ -188,5 +193,45 @@ func TestRenderLock(t *testing.T) {
 	os.WriteFile("song.mix.hcl.lock.json", []byte("<<<<<<< HEAD\n"), 0o644)
 	if code, _, stderr = runCmd(t, "render", "-check", "song.mix.hcl"); code != exitFail || !strings.Contains(stderr, "not a mixdown lock file") {
 		t.Errorf("corrupt lock: exit %d, stderr %q", code, stderr)
+	}
+}
+
+// TestRenderLockedErrors: the lock's hashing runs beside the render, and
+// which error a render reports does not depend on which of the two got to
+// a bad file first: a file that cannot be hashed is the error (and
+// nothing is written), and a good render with good files gives the lock.
+func TestRenderLockedErrors(t *testing.T) {
+	dir := t.TempDir()
+	writeTone(t, filepath.Join(dir, "a.wav"), 48000, 2)
+	writeTone(t, filepath.Join(dir, "b.wav"), 48000, 2)
+	mix := filepath.Join(dir, "song.mix.hcl")
+	src := "track \"a\" {\n  source = \"a.wav\"\n}\ntrack \"b\" {\n  source = \"b.wav\"\n}\noutput \"main\" {\n  file = \"out/song.wav\"\n}\n"
+	if err := os.WriteFile(mix, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	lock, results, err := renderLocked(context.Background(), buildMix(t, mix), graph.Options{})
+	if err != nil || lock == nil || len(lock.Sources) != 2 || len(results) != 1 {
+		t.Fatalf("good render: lock %v, %d results, error %v", lock, len(results), err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "out", "song.wav")); err != nil {
+		t.Fatal(err)
+	}
+	// b.wav goes away after the graph is built: both the render (which
+	// opens it) and the hashing fail on it, many times over, and the
+	// report is always the hashing's, with nothing written.
+	g := buildMix(t, mix)
+	if err := os.Remove(filepath.Join(dir, "b.wav")); err != nil {
+		t.Fatal(err)
+	}
+	os.Remove(filepath.Join(dir, "out", "song.wav"))
+	for range 20 {
+		_, _, err := renderLocked(context.Background(), g, graph.Options{})
+		var he *hashError
+		if !errors.As(err, &he) || !errors.Is(err, fs.ErrNotExist) {
+			t.Fatalf("got %v (%T), want the hashing's error for b.wav", err, err)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "out", "song.wav")); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("an output was written: %v", err)
 	}
 }
