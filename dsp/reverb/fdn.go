@@ -132,6 +132,11 @@ type FDN struct {
 	chunk int
 	s     []([lines]float64) // the network's outputs over a chunk
 	xd    [][]float64        // per channel: diffused input over a chunk
+	// rdWrap holds a stereo chunk's line reads that wrap around the ring
+	// (network2); a fixed array, so Process allocates nothing.
+	rdWrap [lines][maxChunk]float64
+	w      []([lines]float64) // stereo: the lines' inputs over a chunk
+	wet2   [2][]float64       // stereo: the wet outputs over a chunk
 
 	// State.
 	line     [lines][]float64
@@ -221,6 +226,10 @@ func (r *FDN) Prepare(spec dsp.Spec) {
 	}
 	r.wetScratch = make([]float64, c)
 	r.s = make([][lines]float64, maxChunk)
+	r.w = make([][lines]float64, maxChunk)
+	for ch := range r.wet2 {
+		r.wet2[ch] = make([]float64, maxChunk)
+	}
 	r.xd = make([][]float64, c)
 	for ch := range r.xd {
 		r.xd[ch] = make([]float64, maxChunk)
@@ -479,33 +488,14 @@ func (r *FDN) Process(buf [][]float64) {
 
 // processChunk runs samples [off, off+k) of buf, k <= r.chunk.
 func (r *FDN) processChunk(buf [][]float64, off, k int) {
-	c := len(buf)
-	lm, pm, dm := r.lineMask, r.preMask, r.diffMask
-	pos0 := r.pos
-	// Inputs: predelay and diffusion, per channel over the chunk.
-	for ch := 0; ch < c; ch++ {
-		in := buf[ch][off : off+k]
-		xd := r.xd[ch][:k]
-		pre := r.pre[ch]
-		for t, x := range in {
-			// Write, then read, sample by sample: with the longest predelay
-			// the read slot can be the next sample's write slot.
-			pre[(pos0+t)&pm] = x
-			xd[t] = pre[(pos0+t-r.predelay)&pm]
-		}
-		for a := range diffusers {
-			// Schroeder allpass: w[n] = x[n] + g w[n-M], y[n] = w[n-M] - g w[n].
-			d := r.diff[ch][a]
-			m := r.diffLen[ch][a]
-			for t, x := range xd {
-				p := pos0 + t
-				wd := d[(p-m)&dm]
-				w := flush(x + float64(diffGain*wd))
-				d[p&dm] = w
-				xd[t] = wd - float64(diffGain*w)
-			}
-		}
+	r.diffuseInputs(buf, off, k)
+	if r.stereo {
+		r.network2(buf, off, k)
+		return
 	}
+	c := len(buf)
+	lm := r.lineMask
+	pos0 := r.pos
 	// Network outputs through the absorption filters.
 	sk := r.s[:k]
 	var lpv [lines]float64
@@ -592,6 +582,219 @@ func (r *FDN) processChunk(buf [][]float64, off, k int) {
 		}
 	}
 	r.pos = pos0 + k
+}
+
+// network2 is the network and the outputs of processChunk for a stereo
+// FDN. Each line's reads for the chunk are a window of maxChunk samples
+// taken once per chunk as an array pointer (a window that wraps the ring,
+// or would run past its end, is copied to rdWrap first), so the absorption
+// loop indexes fixed arrays without bounds checks. feedback2 does the
+// transform, injection, flush and taps of a sample on registers, into a
+// scratch row per sample, and each line then takes its chunk of writes in
+// one contiguous loop. Every value is the same expression, in the same
+// order, as in processChunk.
+func (r *FDN) network2(buf [][]float64, off, k int) {
+	lm := r.lineMask
+	pos0 := r.pos
+	var rd [lines]*[maxChunk]float64
+	for j := range lines {
+		ln := r.line[j]
+		start := (pos0 - r.length[j]) & lm
+		if start+maxChunk <= len(ln) {
+			rd[j] = (*[maxChunk]float64)(ln[start : start+maxChunk])
+		} else {
+			w := &r.rdWrap[j]
+			for t := range k {
+				w[t] = ln[(start+t)&lm]
+			}
+			rd[j] = w
+		}
+	}
+	// Network outputs through the absorption filters.
+	sk := r.s[:k]
+	lpv := r.lp
+	for t := range sk {
+		st := &sk[t]
+		ti := t & (maxChunk - 1) // t < k <= maxChunk: no bounds checks on rd
+		for j := range lines {
+			y := float64(r.gain[j]*rd[j][ti]) + float64(r.pole[j]*lpv[j])
+			y = flush(y)
+			lpv[j] = y
+			st[j] = y
+		}
+	}
+	r.lp = lpv
+	// Feedback and taps, a sample at a time.
+	wk := r.w[:len(sk)]
+	xd0, xd1 := r.xd[0][:len(sk)], r.xd[1][:len(sk)]
+	wet0, wet1 := r.wet2[0][:len(sk)], r.wet2[1][:len(sk)]
+	inScale := r.inScale
+	for t := range sk {
+		wet0[t], wet1[t] = feedback2(&wk[t], &sk[t], float64(inScale*xd0[t]), float64(inScale*xd1[t]))
+	}
+	// Into the lines, one line at a time.
+	p0 := pos0 & lm
+	for j := range lines {
+		ln := r.line[j]
+		if p0+k <= len(ln) {
+			dst := ln[p0 : p0+k]
+			wk := wk[:len(dst)]
+			for t := range dst {
+				dst[t] = wk[t][j]
+			}
+		} else {
+			for t := range wk {
+				ln[(p0+t)&lm] = wk[t][j]
+			}
+		}
+	}
+	// Outputs.
+	mix, width := r.mix, r.width
+	const fc = 2.0
+	out0, out1 := buf[0][off:off+len(sk)], buf[1][off:off+len(sk)]
+	for t := range out0 {
+		w0, w1 := wet0[t], wet1[t]
+		mean := 0 + w0 + w1
+		mean /= fc
+		w0 = float64(width*w0) + float64((1-width)*mean)
+		w1 = float64(width*w1) + float64((1-width)*mean)
+		switch mix {
+		case 0:
+			// dry passes bit-identically
+		case 1:
+			out0[t] = w0
+			out1[t] = w1
+		default:
+			out0[t] = float64((1-mix)*out0[t]) + float64(mix*w0)
+			out1[t] = float64((1-mix)*out1[t]) + float64(mix*w1)
+		}
+	}
+	r.pos = pos0 + k
+}
+
+// feedback2 is, for one sample of a stereo FDN, tap2(s), and
+// dst = flush(inject2(fwht16(s), p0, p1)), written out on locals so the
+// values stay in registers: the same operations in the same order as
+// those functions.
+func feedback2(dst, s *[lines]float64, p0, p1 float64) (o0, o1 float64) {
+	v0, v1, v2, v3, v4, v5, v6, v7 := s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7]
+	v8, v9, v10, v11, v12, v13, v14, v15 := s[8], s[9], s[10], s[11], s[12], s[13], s[14], s[15]
+	// tap2: Hadamard rows 15 and 14, summed from +0 in order.
+	q := 0.25 * v0
+	o0, o1 = 0+q, 0+q
+	q = 0.25 * v1
+	o0, o1 = o0-q, o1+q
+	q = 0.25 * v2
+	o0, o1 = o0-q, o1-q
+	q = 0.25 * v3
+	o0, o1 = o0+q, o1-q
+	q = 0.25 * v4
+	o0, o1 = o0-q, o1-q
+	q = 0.25 * v5
+	o0, o1 = o0+q, o1-q
+	q = 0.25 * v6
+	o0, o1 = o0+q, o1+q
+	q = 0.25 * v7
+	o0, o1 = o0-q, o1+q
+	q = 0.25 * v8
+	o0, o1 = o0-q, o1-q
+	q = 0.25 * v9
+	o0, o1 = o0+q, o1-q
+	q = 0.25 * v10
+	o0, o1 = o0+q, o1+q
+	q = 0.25 * v11
+	o0, o1 = o0-q, o1+q
+	q = 0.25 * v12
+	o0, o1 = o0+q, o1+q
+	q = 0.25 * v13
+	o0, o1 = o0-q, o1+q
+	q = 0.25 * v14
+	o0, o1 = o0-q, o1-q
+	q = 0.25 * v15
+	o0, o1 = o0+q, o1-q
+	// fwht16.
+	v0, v1 = v0+v1, v0-v1
+	v2, v3 = v2+v3, v2-v3
+	v4, v5 = v4+v5, v4-v5
+	v6, v7 = v6+v7, v6-v7
+	v8, v9 = v8+v9, v8-v9
+	v10, v11 = v10+v11, v10-v11
+	v12, v13 = v12+v13, v12-v13
+	v14, v15 = v14+v15, v14-v15
+	v0, v2 = v0+v2, v0-v2
+	v1, v3 = v1+v3, v1-v3
+	v4, v6 = v4+v6, v4-v6
+	v5, v7 = v5+v7, v5-v7
+	v8, v10 = v8+v10, v8-v10
+	v9, v11 = v9+v11, v9-v11
+	v12, v14 = v12+v14, v12-v14
+	v13, v15 = v13+v15, v13-v15
+	v0, v4 = v0+v4, v0-v4
+	v1, v5 = v1+v5, v1-v5
+	v2, v6 = v2+v6, v2-v6
+	v3, v7 = v3+v7, v3-v7
+	v8, v12 = v8+v12, v8-v12
+	v9, v13 = v9+v13, v9-v13
+	v10, v14 = v10+v14, v10-v14
+	v11, v15 = v11+v15, v11-v15
+	v0, v8 = 0.25*(v0+v8), 0.25*(v0-v8)
+	v1, v9 = 0.25*(v1+v9), 0.25*(v1-v9)
+	v2, v10 = 0.25*(v2+v10), 0.25*(v2-v10)
+	v3, v11 = 0.25*(v3+v11), 0.25*(v3-v11)
+	v4, v12 = 0.25*(v4+v12), 0.25*(v4-v12)
+	v5, v13 = 0.25*(v5+v13), 0.25*(v5-v13)
+	v6, v14 = 0.25*(v6+v14), 0.25*(v6-v14)
+	v7, v15 = 0.25*(v7+v15), 0.25*(v7-v15)
+	// inject2 (rows 1 and 2), then the flush into the lines.
+	dst[0] = flush((v0 + p0) + p1)
+	dst[1] = flush((v1 - p0) + p1)
+	dst[2] = flush((v2 + p0) - p1)
+	dst[3] = flush((v3 - p0) - p1)
+	dst[4] = flush((v4 + p0) + p1)
+	dst[5] = flush((v5 - p0) + p1)
+	dst[6] = flush((v6 + p0) - p1)
+	dst[7] = flush((v7 - p0) - p1)
+	dst[8] = flush((v8 + p0) + p1)
+	dst[9] = flush((v9 - p0) + p1)
+	dst[10] = flush((v10 + p0) - p1)
+	dst[11] = flush((v11 - p0) - p1)
+	dst[12] = flush((v12 + p0) + p1)
+	dst[13] = flush((v13 - p0) + p1)
+	dst[14] = flush((v14 + p0) - p1)
+	dst[15] = flush((v15 - p0) - p1)
+	return o0, o1
+}
+
+// diffuseInputs runs each channel's predelay and diffusers over samples
+// [off, off+k) of buf into r.xd.
+func (r *FDN) diffuseInputs(buf [][]float64, off, k int) {
+	c := len(buf)
+	pm, dm := r.preMask, r.diffMask
+	pos0 := r.pos
+	// Inputs: predelay and diffusion, per channel over the chunk.
+	for ch := 0; ch < c; ch++ {
+		in := buf[ch][off : off+k]
+		xd := r.xd[ch][:k]
+		pre := r.pre[ch]
+		for t, x := range in {
+			// Write, then read, sample by sample: with the longest predelay
+			// the read slot can be the next sample's write slot.
+			pre[(pos0+t)&pm] = x
+			xd[t] = pre[(pos0+t-r.predelay)&pm]
+		}
+		for a := range diffusers {
+			// Schroeder allpass: w[n] = x[n] + g w[n-M], y[n] = w[n-M] - g w[n].
+			d := r.diff[ch][a]
+			m := r.diffLen[ch][a]
+			for t, x := range xd {
+				p := pos0 + t
+				wd := d[(p-m)&dm]
+				w := flush(x + float64(diffGain*wd))
+				d[p&dm] = w
+				xd[t] = wd - float64(diffGain*w)
+			}
+		}
+	}
 }
 
 // flush is dsp.Flush written with math.Abs: the same result for every input
