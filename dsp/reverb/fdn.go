@@ -797,17 +797,21 @@ func (r *FDN) diffuseInputs(buf [][]float64, off, k int) {
 	}
 }
 
-// flush is dsp.Flush written with math.Abs: the same result for every input
-// (TestFlushExact), but one compare of the magnitude instead of a branch on
-// the sign, which for audio is unpredictable and costs about a third of the
-// FDN's time. (x*x < 1e-60 is also exact, but compiles to a branch and is
-// slower.)
+// flush is dsp.Flush as one integer compare: the same result for every
+// input (TestFlushExact). Without the sign bit (shifted out), the bit
+// patterns of non-negative floats are in numeric order and NaN's are above
+// the threshold's, so bits<<1 < thresholdBits<<1 is exactly |x| < threshold,
+// and it needs neither a branch on the sign (unpredictable for audio) nor a
+// round trip of |x| back into a float register, as math.Abs did.
 func flush(x float64) float64 {
-	if math.Abs(x) < dsp.DenormalThreshold {
+	if math.Float64bits(x)<<1 < flushBits<<1 {
 		return 0
 	}
 	return x
 }
+
+// flushBits is math.Float64bits(dsp.DenormalThreshold) (TestFlushBits).
+const flushBits uint64 = 0x39b4484bfeebc2a0
 
 // tap is sum_j sign[j]*s[j], summed from +0 in order j = 0..15, written out.
 func tap(sign, s *[lines]float64) float64 {

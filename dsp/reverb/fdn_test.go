@@ -395,6 +395,13 @@ func TestFlushExact(t *testing.T) {
 	}
 }
 
+// TestFlushBits: flush's threshold pattern is dsp.DenormalThreshold's.
+func TestFlushBits(t *testing.T) {
+	if got := math.Float64bits(dsp.DenormalThreshold); got != flushBits {
+		t.Fatalf("flushBits = %#x, dsp.DenormalThreshold has %#x", flushBits, got)
+	}
+}
+
 // TestStereoKernels: inject2 and tap2 give inject's and tap's bits with a
 // stereo FDN's sign rows, on values of every size and sign.
 func TestStereoKernels(t *testing.T) {
