@@ -612,18 +612,7 @@ func (r *FDN) network2(buf [][]float64, off, k int) {
 	}
 	// Network outputs through the absorption filters.
 	sk := r.s[:k]
-	lpv := r.lp
-	for t := range sk {
-		st := &sk[t]
-		ti := t & (maxChunk - 1) // t < k <= maxChunk: no bounds checks on rd
-		for j := range lines {
-			y := float64(r.gain[j]*rd[j][ti]) + float64(r.pole[j]*lpv[j])
-			y = flush(y)
-			lpv[j] = y
-			st[j] = y
-		}
-	}
-	r.lp = lpv
+	absorb(sk, &r.lp, &r.gain, &r.pole, &rd)
 	// Feedback and taps, a sample at a time.
 	wk := r.w[:len(sk)]
 	xd0, xd1 := r.xd[0][:len(sk)], r.xd[1][:len(sk)]
@@ -670,6 +659,51 @@ func (r *FDN) network2(buf [][]float64, off, k int) {
 		}
 	}
 	r.pos = pos0 + k
+}
+
+// absorb runs the 16 absorption filters over a chunk: sk[t][j] =
+// flush(gain[j]*rd[j][t] + pole[j]*lp[j]), which becomes lp[j]. Written out
+// so that no loop counter or slice header is reloaded per line; the same
+// expression as processChunk's loop. len(sk) <= maxChunk.
+func absorb(sk [][lines]float64, lp, gain, pole *[lines]float64, rd *[lines]*[maxChunk]float64) {
+	l := *lp
+	for t := range sk {
+		st := &sk[t]
+		ti := t & (maxChunk - 1) // t < maxChunk: no bounds checks on rd
+		l[0] = flush(float64(gain[0]*rd[0][ti]) + float64(pole[0]*l[0]))
+		st[0] = l[0]
+		l[1] = flush(float64(gain[1]*rd[1][ti]) + float64(pole[1]*l[1]))
+		st[1] = l[1]
+		l[2] = flush(float64(gain[2]*rd[2][ti]) + float64(pole[2]*l[2]))
+		st[2] = l[2]
+		l[3] = flush(float64(gain[3]*rd[3][ti]) + float64(pole[3]*l[3]))
+		st[3] = l[3]
+		l[4] = flush(float64(gain[4]*rd[4][ti]) + float64(pole[4]*l[4]))
+		st[4] = l[4]
+		l[5] = flush(float64(gain[5]*rd[5][ti]) + float64(pole[5]*l[5]))
+		st[5] = l[5]
+		l[6] = flush(float64(gain[6]*rd[6][ti]) + float64(pole[6]*l[6]))
+		st[6] = l[6]
+		l[7] = flush(float64(gain[7]*rd[7][ti]) + float64(pole[7]*l[7]))
+		st[7] = l[7]
+		l[8] = flush(float64(gain[8]*rd[8][ti]) + float64(pole[8]*l[8]))
+		st[8] = l[8]
+		l[9] = flush(float64(gain[9]*rd[9][ti]) + float64(pole[9]*l[9]))
+		st[9] = l[9]
+		l[10] = flush(float64(gain[10]*rd[10][ti]) + float64(pole[10]*l[10]))
+		st[10] = l[10]
+		l[11] = flush(float64(gain[11]*rd[11][ti]) + float64(pole[11]*l[11]))
+		st[11] = l[11]
+		l[12] = flush(float64(gain[12]*rd[12][ti]) + float64(pole[12]*l[12]))
+		st[12] = l[12]
+		l[13] = flush(float64(gain[13]*rd[13][ti]) + float64(pole[13]*l[13]))
+		st[13] = l[13]
+		l[14] = flush(float64(gain[14]*rd[14][ti]) + float64(pole[14]*l[14]))
+		st[14] = l[14]
+		l[15] = flush(float64(gain[15]*rd[15][ti]) + float64(pole[15]*l[15]))
+		st[15] = l[15]
+	}
+	*lp = l
 }
 
 // feedback2 is, for one sample of a stereo FDN, tap2(s), and
