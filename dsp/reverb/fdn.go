@@ -707,95 +707,97 @@ func absorb(sk [][lines]float64, lp, gain, pole *[lines]float64, rd *[lines]*[ma
 }
 
 // feedback2 is, for one sample of a stereo FDN, tap2(s), and
-// dst = flush(inject2(fwht16(s), p0, p1)), written out on locals so the
-// values stay in registers: the same operations in the same order as
-// those functions.
+// dst = flush(inject2(fwht16(s), p0, p1)), written out on locals: the same
+// operations in the same order as those functions. The transform's first
+// three stages act on each half of s apart, so each half is done on eight
+// locals (the first half is parked in dst), which fits the registers.
 func feedback2(dst, s *[lines]float64, p0, p1 float64) (o0, o1 float64) {
+	// Elements 0..7: taps (Hadamard rows 15 and 14, summed from +0 in order), then stages 1-3 of fwht16.
 	v0, v1, v2, v3, v4, v5, v6, v7 := s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7]
-	v8, v9, v10, v11, v12, v13, v14, v15 := s[8], s[9], s[10], s[11], s[12], s[13], s[14], s[15]
-	// tap2: Hadamard rows 15 and 14, summed from +0 in order.
-	q := 0.25 * v0
+	q := float64(0.25 * v0)
 	o0, o1 = 0+q, 0+q
-	q = 0.25 * v1
+	q = float64(0.25 * v1)
 	o0, o1 = o0-q, o1+q
-	q = 0.25 * v2
+	q = float64(0.25 * v2)
 	o0, o1 = o0-q, o1-q
-	q = 0.25 * v3
+	q = float64(0.25 * v3)
 	o0, o1 = o0+q, o1-q
-	q = 0.25 * v4
+	q = float64(0.25 * v4)
 	o0, o1 = o0-q, o1-q
-	q = 0.25 * v5
+	q = float64(0.25 * v5)
 	o0, o1 = o0+q, o1-q
-	q = 0.25 * v6
+	q = float64(0.25 * v6)
 	o0, o1 = o0+q, o1+q
-	q = 0.25 * v7
+	q = float64(0.25 * v7)
 	o0, o1 = o0-q, o1+q
-	q = 0.25 * v8
-	o0, o1 = o0-q, o1-q
-	q = 0.25 * v9
-	o0, o1 = o0+q, o1-q
-	q = 0.25 * v10
-	o0, o1 = o0+q, o1+q
-	q = 0.25 * v11
-	o0, o1 = o0-q, o1+q
-	q = 0.25 * v12
-	o0, o1 = o0+q, o1+q
-	q = 0.25 * v13
-	o0, o1 = o0-q, o1+q
-	q = 0.25 * v14
-	o0, o1 = o0-q, o1-q
-	q = 0.25 * v15
-	o0, o1 = o0+q, o1-q
-	// fwht16.
 	v0, v1 = v0+v1, v0-v1
 	v2, v3 = v2+v3, v2-v3
 	v4, v5 = v4+v5, v4-v5
 	v6, v7 = v6+v7, v6-v7
-	v8, v9 = v8+v9, v8-v9
-	v10, v11 = v10+v11, v10-v11
-	v12, v13 = v12+v13, v12-v13
-	v14, v15 = v14+v15, v14-v15
 	v0, v2 = v0+v2, v0-v2
 	v1, v3 = v1+v3, v1-v3
 	v4, v6 = v4+v6, v4-v6
 	v5, v7 = v5+v7, v5-v7
-	v8, v10 = v8+v10, v8-v10
-	v9, v11 = v9+v11, v9-v11
-	v12, v14 = v12+v14, v12-v14
-	v13, v15 = v13+v15, v13-v15
 	v0, v4 = v0+v4, v0-v4
 	v1, v5 = v1+v5, v1-v5
 	v2, v6 = v2+v6, v2-v6
 	v3, v7 = v3+v7, v3-v7
-	v8, v12 = v8+v12, v8-v12
-	v9, v13 = v9+v13, v9-v13
-	v10, v14 = v10+v14, v10-v14
-	v11, v15 = v11+v15, v11-v15
-	v0, v8 = 0.25*(v0+v8), 0.25*(v0-v8)
-	v1, v9 = 0.25*(v1+v9), 0.25*(v1-v9)
-	v2, v10 = 0.25*(v2+v10), 0.25*(v2-v10)
-	v3, v11 = 0.25*(v3+v11), 0.25*(v3-v11)
-	v4, v12 = 0.25*(v4+v12), 0.25*(v4-v12)
-	v5, v13 = 0.25*(v5+v13), 0.25*(v5-v13)
-	v6, v14 = 0.25*(v6+v14), 0.25*(v6-v14)
-	v7, v15 = 0.25*(v7+v15), 0.25*(v7-v15)
-	// inject2 (rows 1 and 2), then the flush into the lines.
-	dst[0] = flush((v0 + p0) + p1)
-	dst[1] = flush((v1 - p0) + p1)
-	dst[2] = flush((v2 + p0) - p1)
-	dst[3] = flush((v3 - p0) - p1)
-	dst[4] = flush((v4 + p0) + p1)
-	dst[5] = flush((v5 - p0) + p1)
-	dst[6] = flush((v6 + p0) - p1)
-	dst[7] = flush((v7 - p0) - p1)
-	dst[8] = flush((v8 + p0) + p1)
-	dst[9] = flush((v9 - p0) + p1)
-	dst[10] = flush((v10 + p0) - p1)
-	dst[11] = flush((v11 - p0) - p1)
-	dst[12] = flush((v12 + p0) + p1)
-	dst[13] = flush((v13 - p0) + p1)
-	dst[14] = flush((v14 + p0) - p1)
-	dst[15] = flush((v15 - p0) - p1)
+	dst[0], dst[1], dst[2], dst[3], dst[4], dst[5], dst[6], dst[7] = v0, v1, v2, v3, v4, v5, v6, v7
+	// Elements 8..15: taps (Hadamard rows 15 and 14, summed from +0 in order), then stages 1-3 of fwht16.
+	v0, v1, v2, v3, v4, v5, v6, v7 = s[8], s[9], s[10], s[11], s[12], s[13], s[14], s[15]
+	q = float64(0.25 * v0)
+	o0, o1 = o0-q, o1-q
+	q = float64(0.25 * v1)
+	o0, o1 = o0+q, o1-q
+	q = float64(0.25 * v2)
+	o0, o1 = o0+q, o1+q
+	q = float64(0.25 * v3)
+	o0, o1 = o0-q, o1+q
+	q = float64(0.25 * v4)
+	o0, o1 = o0+q, o1+q
+	q = float64(0.25 * v5)
+	o0, o1 = o0-q, o1+q
+	q = float64(0.25 * v6)
+	o0, o1 = o0-q, o1-q
+	q = float64(0.25 * v7)
+	o0, o1 = o0+q, o1-q
+	v0, v1 = v0+v1, v0-v1
+	v2, v3 = v2+v3, v2-v3
+	v4, v5 = v4+v5, v4-v5
+	v6, v7 = v6+v7, v6-v7
+	v0, v2 = v0+v2, v0-v2
+	v1, v3 = v1+v3, v1-v3
+	v4, v6 = v4+v6, v4-v6
+	v5, v7 = v5+v7, v5-v7
+	v0, v4 = v0+v4, v0-v4
+	v1, v5 = v1+v5, v1-v5
+	v2, v6 = v2+v6, v2-v6
+	v3, v7 = v3+v7, v3-v7
+	// Stage 4 (distance 8, with the 1/4 scale), inject2 (rows 1 and 2), flush.
+	a, b := dst[0], v0
+	dst[0] = flush((float64(0.25*(a+b)) + p0) + p1)
+	dst[8] = flush((float64(0.25*(a-b)) + p0) + p1)
+	a, b = dst[1], v1
+	dst[1] = flush((float64(0.25*(a+b)) - p0) + p1)
+	dst[9] = flush((float64(0.25*(a-b)) - p0) + p1)
+	a, b = dst[2], v2
+	dst[2] = flush((float64(0.25*(a+b)) + p0) - p1)
+	dst[10] = flush((float64(0.25*(a-b)) + p0) - p1)
+	a, b = dst[3], v3
+	dst[3] = flush((float64(0.25*(a+b)) - p0) - p1)
+	dst[11] = flush((float64(0.25*(a-b)) - p0) - p1)
+	a, b = dst[4], v4
+	dst[4] = flush((float64(0.25*(a+b)) + p0) + p1)
+	dst[12] = flush((float64(0.25*(a-b)) + p0) + p1)
+	a, b = dst[5], v5
+	dst[5] = flush((float64(0.25*(a+b)) - p0) + p1)
+	dst[13] = flush((float64(0.25*(a-b)) - p0) + p1)
+	a, b = dst[6], v6
+	dst[6] = flush((float64(0.25*(a+b)) + p0) - p1)
+	dst[14] = flush((float64(0.25*(a-b)) + p0) - p1)
+	a, b = dst[7], v7
+	dst[7] = flush((float64(0.25*(a+b)) - p0) - p1)
+	dst[15] = flush((float64(0.25*(a-b)) - p0) - p1)
 	return o0, o1
 }
 

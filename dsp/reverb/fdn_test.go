@@ -403,7 +403,8 @@ func TestFlushBits(t *testing.T) {
 }
 
 // TestStereoKernels: inject2 and tap2 give inject's and tap's bits with a
-// stereo FDN's sign rows, on values of every size and sign.
+// stereo FDN's sign rows, and feedback2 the bits of fwht16, inject, flush
+// and tap, on values of every size and sign.
 func TestStereoKernels(t *testing.T) {
 	r := prepared(DefaultParams(), 48000, 2)
 	rng := rand.New(rand.NewPCG(5, 6))
@@ -437,6 +438,22 @@ func TestStereoKernels(t *testing.T) {
 		o0, o1 := tap2(&s)
 		if w0, w1 := tap(&r.outSign[0], &s), tap(&r.outSign[1], &s); math.Float64bits(o0) != math.Float64bits(w0) || math.Float64bits(o1) != math.Float64bits(w1) {
 			t.Fatalf("tap2 = %v, %v; tap gives %v, %v", o0, o1, w0, w1)
+		}
+		// feedback2: taps, transform, injection and flush in one.
+		p0, p1 := float64(r.inScale*x0), float64(r.inScale*x1)
+		wantV := s
+		fwht16(&wantV)
+		inject(&wantV, &r.inSign[0], x0)
+		inject(&wantV, &r.inSign[1], x1)
+		var gotV [lines]float64
+		f0, f1 := feedback2(&gotV, &s, p0, p1)
+		if math.Float64bits(f0) != math.Float64bits(o0) || math.Float64bits(f1) != math.Float64bits(o1) {
+			t.Fatalf("feedback2 taps = %v, %v; tap2 gives %v, %v", f0, f1, o0, o1)
+		}
+		for j := range gotV {
+			if w := flush(wantV[j]); math.Float64bits(gotV[j]) != math.Float64bits(w) {
+				t.Fatalf("feedback2: dst[%d] = %v, fwht16+inject+flush give %v", j, gotV[j], w)
+			}
 		}
 	}
 }
