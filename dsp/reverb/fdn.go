@@ -822,6 +822,20 @@ func (r *FDN) diffuseInputs(buf [][]float64, off, k int) {
 			// Schroeder allpass: w[n] = x[n] + g w[n-M], y[n] = w[n-M] - g w[n].
 			d := r.diff[ch][a]
 			m := r.diffLen[ch][a]
+			rs, ws := (pos0-m)&dm, pos0&dm
+			if rs+k <= len(d) && ws+k <= len(d) {
+				// Neither the reads nor the writes wrap: plain slices
+				// (they do not overlap, as m >= k).
+				rd, wr := d[rs:rs+k], d[ws:ws+k]
+				rd, wr = rd[:len(xd)], wr[:len(xd)]
+				for t, x := range xd {
+					wd := rd[t]
+					w := flush(x + float64(diffGain*wd))
+					wr[t] = w
+					xd[t] = wd - float64(diffGain*w)
+				}
+				continue
+			}
 			for t, x := range xd {
 				p := pos0 + t
 				wd := d[(p-m)&dm]
