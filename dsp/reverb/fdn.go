@@ -621,17 +621,22 @@ func (r *FDN) network2(buf [][]float64, off, k int) {
 	for t := range sk {
 		wet0[t], wet1[t] = feedback2(&wk[t], &sk[t], float64(inScale*xd0[t]), float64(inScale*xd1[t]))
 	}
-	// Into the lines, one line at a time.
+	// Into the lines, four lines per pass over the chunk (all lines have
+	// the same ring length).
 	p0 := pos0 & lm
-	for j := range lines {
-		ln := r.line[j]
-		if p0+k <= len(ln) {
-			dst := ln[p0 : p0+k]
-			wk := wk[:len(dst)]
-			for t := range dst {
-				dst[t] = wk[t][j]
+	if p0+k <= len(r.line[0]) {
+		for j := 0; j < lines; j += 4 {
+			d0, d1 := r.line[j][p0:p0+k], r.line[j+1][p0:p0+k]
+			d2, d3 := r.line[j+2][p0:p0+k], r.line[j+3][p0:p0+k]
+			d0, d1, d2, d3 = d0[:len(wk)], d1[:len(wk)], d2[:len(wk)], d3[:len(wk)]
+			for t := range wk {
+				w := (*[4]float64)(wk[t][j : j+4])
+				d0[t], d1[t], d2[t], d3[t] = w[0], w[1], w[2], w[3]
 			}
-		} else {
+		}
+	} else {
+		for j := range lines {
+			ln := r.line[j]
 			for t := range wk {
 				ln[(p0+t)&lm] = wk[t][j]
 			}
