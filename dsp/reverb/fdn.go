@@ -717,7 +717,8 @@ func absorb(sk [][lines]float64, lp, gain, pole *[lines]float64, rd *[lines]*[ma
 // three stages act on each half of s apart, so each half is done on eight
 // locals (the first half is parked in dst), which fits the registers.
 func feedback2(dst, s *[lines]float64, p0, p1 float64) (o0, o1 float64) {
-	// Elements 0..7: taps (Hadamard rows 15 and 14, summed from +0 in order), then stages 1-3 of fwht16.
+	// s[0..7]: their terms of the taps (Hadamard rows 15 and 14, summed
+	// from +0 in order), then stages 1-3 of fwht16.
 	v0, v1, v2, v3, v4, v5, v6, v7 := s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7]
 	q := float64(0.25 * v0)
 	o0, o1 = 0+q, 0+q
@@ -748,7 +749,7 @@ func feedback2(dst, s *[lines]float64, p0, p1 float64) (o0, o1 float64) {
 	v2, v6 = v2+v6, v2-v6
 	v3, v7 = v3+v7, v3-v7
 	dst[0], dst[1], dst[2], dst[3], dst[4], dst[5], dst[6], dst[7] = v0, v1, v2, v3, v4, v5, v6, v7
-	// Elements 8..15: taps (Hadamard rows 15 and 14, summed from +0 in order), then stages 1-3 of fwht16.
+	// s[8..15], on the same eight locals: the rest of the taps, stages 1-3.
 	v0, v1, v2, v3, v4, v5, v6, v7 = s[8], s[9], s[10], s[11], s[12], s[13], s[14], s[15]
 	q = float64(0.25 * v0)
 	o0, o1 = o0-q, o1-q
