@@ -89,11 +89,7 @@ func TestExp2Log2Decibels(t *testing.T) {
 }
 
 func TestExp2Log2Special(t *testing.T) {
-	for _, tc := range []struct {
-		name    string
-		f       func(float64) float64
-		x, want float64
-	}{
+	checkSpecial(t, []specialCase{
 		{"Exp2", Exp2, nan, nan},
 		{"Exp2", Exp2, inf, inf},
 		{"Exp2", Exp2, -inf, 0},
@@ -127,11 +123,7 @@ func TestExp2Log2Special(t *testing.T) {
 		{"Log2", Log2, 0x1p-1022, -1022},
 		{"Log2", Log2, 0x1p1023, 1023},
 		{"Log2", Log2, huge, 1024},
-	} {
-		if got := tc.f(tc.x); !same(got, tc.want) {
-			t.Errorf("%s(%v) = %v, want %v", tc.name, tc.x, got, tc.want)
-		}
-	}
+	})
 	// Exact on every power of two a float64 holds.
 	for k := -1074; k <= 1023; k++ {
 		if got := Log2(math.Ldexp(1, k)); got != float64(k) {
