@@ -127,6 +127,7 @@ type Compressor struct {
 	delay delayLine
 	gain  []float64 // per-frame gain of the current block
 	level []float64 // per-frame Log2 of the detector level of the current block
+	above []int32   // indices of the frames above the knee start (scratch)
 }
 
 // NewCompressor returns a compressor with parameters p. Call Prepare before
@@ -149,6 +150,7 @@ func (c *Compressor) Prepare(spec dsp.Spec) {
 	c.delay.prepare(spec.Channels, msToSamples(MaxLookaheadMS, spec.SampleRate))
 	c.gain = make([]float64, spec.MaxBlock)
 	c.level = make([]float64, spec.MaxBlock)
+	c.above = make([]int32, spec.MaxBlock)
 	c.hp.prepare(max(spec.Channels, DefaultKeyChannels))
 	c.SetParams(c.p)
 	c.Reset()
@@ -247,7 +249,7 @@ func (c *Compressor) detect(key [][]float64, g []float64) {
 		return
 	}
 	if loud {
-		detmath.Log2Slice(lg, g)
+		c.log2Above(lg, g, start)
 	} else {
 		clear(lg) // every frame is masked to 0 below; keep lg finite anyway
 	}
@@ -276,6 +278,46 @@ func (c *Compressor) detect(key [][]float64, g []float64) {
 		for i, v := range g {
 			g[i] = float64(wet*v) + dry
 		}
+	}
+}
+
+// log2Above sets lg[i] = Log2(lv[i]) for every frame whose level is above
+// start (a positive finite start); what it leaves in the other frames is unspecified (but finite or
+// ±Inf/NaN from an earlier Log2, never a subnormal), because the curve
+// masks their reduction to 0 without reading it. On program material a
+// loud block is mostly frames below the knee start around a few transients,
+// so when at most half the frames are above, their levels are gathered to
+// the front of lg, run through Log2Slice there, and scattered back: the
+// same Log2 bits for the frames that use them, for a fraction of the
+// logarithms. The index list is built without branches (the comparison
+// flips unpredictably).
+func (c *Compressor) log2Above(lg, lv []float64, start float64) {
+	idx := c.above[:len(lv)]
+	// A frame is listed when |level| > start, compared on the bit patterns
+	// (which order like the values without the sign bit; NaN counts as
+	// above): startBits - bits wraps around, setting bit 63, exactly then.
+	// That is every frame above start, plus NaN and negative frames whose
+	// logarithm the curve masks anyway.
+	startBits := math.Float64bits(start)
+	n := 0
+	for i, v := range lv {
+		idx[n] = int32(i)
+		n += int((startBits - math.Float64bits(v)&^signBit) >> 63)
+	}
+	if 2*n > len(lv) {
+		detmath.Log2Slice(lg, lv)
+		return
+	}
+	idx = idx[:n]
+	lg = lg[:len(lv)]
+	for j, i := range idx {
+		lg[j] = lv[i]
+	}
+	detmath.Log2Slice(lg[:n], lg[:n])
+	// Backwards, each value moves from j to idx[j] >= j, past positions
+	// already moved: no value is overwritten before it is read.
+	for j := n - 1; j >= 0; j-- {
+		lg[idx[j]] = lg[j]
 	}
 }
 
