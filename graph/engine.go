@@ -836,17 +836,27 @@ func (n *nodeState) runChain(frames int) error {
 }
 
 // firstNonFinite returns the first frame of buf[:][:n] holding NaN or
-// ±Inf, or -1. x·0 is 0 for every finite x and NaN otherwise, so a single
-// sum tests the block (about 1 ns a sample); the search runs only when it
-// fails.
+// ±Inf, or -1. x·0 is ±0 for every finite x and NaN otherwise, so sums
+// test the block; the search runs only when they fail. Four independent
+// sums keep four additions in flight, where one would wait on the
+// previous addition's latency at every sample.
 func firstNonFinite(buf [][]float64, n int) int {
-	var acc float64
+	var a0, a1, a2, a3 float64
 	for _, ch := range buf {
-		for _, x := range ch[:n] {
-			acc += x * 0
+		ch = ch[:n]
+		i := 0
+		for ; i+4 <= len(ch); i += 4 {
+			q := (*[4]float64)(ch[i:])
+			a0 += q[0] * 0
+			a1 += q[1] * 0
+			a2 += q[2] * 0
+			a3 += q[3] * 0
+		}
+		for _, x := range ch[i:] {
+			a0 += x * 0
 		}
 	}
-	if acc == 0 {
+	if (a0+a1)+(a2+a3) == 0 {
 		return -1
 	}
 	for i := range n {
