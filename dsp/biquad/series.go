@@ -108,8 +108,7 @@ func series2Run(c []Coeffs, s0, s1 []State, x0, x1 []float64) {
 	for len(c) > 0 {
 		switch {
 		case len(c) >= 4:
-			series4((*[4]Coeffs)(c), (*[4]State)(s0), x0)
-			series4((*[4]Coeffs)(c), (*[4]State)(s1), x1)
+			series4x2((*[4]Coeffs)(c), (*[4]State)(s0), (*[4]State)(s1), x0, x1)
 			c, s0, s1 = c[4:], s0[4:], s1[4:]
 		case len(c) >= 2:
 			series2x2((*[2]Coeffs)(c), (*[2]State)(s0), (*[2]State)(s1), x0, x1)

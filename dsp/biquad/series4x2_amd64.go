@@ -1,0 +1,37 @@
+//go:build !purego
+
+package biquad
+
+// series4x2SSE2 is in series4x2_amd64.s.
+//
+//go:noescape
+func series4x2SSE2(c *[40]float64, s *[16]float64, x0, x1 *float64, n int)
+
+// series4x2 is series4 over x0 with memories s0 and over x1 with s1, with
+// both channels in the two lanes of SSE2 registers: one recursion's latency
+// serves both channels, where series4 waits on it once per channel. The
+// result is series4's, bit for bit (see series4x2SSE2 and
+// TestSeries4x2MatchesScalar). x1 must be as long as x0.
+func series4x2(c *[4]Coeffs, s0, s1 *[4]State, x0, x1 []float64) {
+	if len(x0) == 0 {
+		return
+	}
+	x1 = x1[:len(x0)]
+	var cc [40]float64
+	var st [16]float64
+	for k := range c {
+		q := (*[10]float64)(cc[10*k:])
+		q[0], q[1] = c[k].B0, c[k].B0
+		q[2], q[3] = c[k].B1, c[k].B1
+		q[4], q[5] = c[k].B2, c[k].B2
+		q[6], q[7] = c[k].A1, c[k].A1
+		q[8], q[9] = c[k].A2, c[k].A2
+		m := (*[4]float64)(st[4*k:])
+		m[0], m[1], m[2], m[3] = s0[k].s1, s1[k].s1, s0[k].s2, s1[k].s2
+	}
+	series4x2SSE2(&cc, &st, &x0[0], &x1[0], len(x0))
+	for k := range c {
+		m := (*[4]float64)(st[4*k:])
+		s0[k].s1, s1[k].s1, s0[k].s2, s1[k].s2 = m[0], m[1], m[2], m[3]
+	}
+}
