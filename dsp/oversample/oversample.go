@@ -178,11 +178,11 @@ func dotSym(w, c []float64) float64 {
 	return (s0 + s1) + (s2 + s3)
 }
 
-// dotSym2 is dotSym on two windows one sample apart, w[:len(c)] and
+// dotSym2Go is dotSym on two windows one sample apart, w[:len(c)] and
 // w[1:len(c)+1], in one pass: each coefficient is loaded once for both,
 // and the two sums give the CPU independent work. Each result is summed
 // exactly as dotSym sums it.
-func dotSym2(w, c []float64) (float64, float64) {
+func dotSym2Go(w, c []float64) (float64, float64) {
 	n := len(c)
 	half := n / 2
 	a, b, cc := w[:half+1], w[n-half:n+1], c[:half] // b is read backwards
