@@ -339,10 +339,11 @@ func (m *Meter) filter(st *kState, x []float64, acc float64) float64 {
 	return acc
 }
 
-// filter2 is filter on two channels in one loop: the same arithmetic for
+// filter2Go is filter on two channels in one loop: the same arithmetic for
 // each, but two independent recursions for the CPU to overlap (stereo
-// metering about twice as fast). y must be as long as x.
-func (m *Meter) filter2(st, su *kState, x, y []float64, acc, bcc float64) (float64, float64) {
+// metering about twice as fast). y must be as long as x. (filter2 is this,
+// or on amd64 the same operations in SSE2 lanes.)
+func (m *Meter) filter2Go(st, su *kState, x, y []float64, acc, bcc float64) (float64, float64) {
 	c1, c2 := m.k1, m.k2
 	s, u := *st, *su
 	y = y[:len(x)]
