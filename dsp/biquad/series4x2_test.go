@@ -1,9 +1,10 @@
 package biquad
 
 import (
-	"math"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/mixdown/mixdown/dsp/internal/bittest"
 )
 
 // TestSeries4x2MatchesScalar: the two-channel kernel (SSE2 on amd64, the
@@ -13,23 +14,8 @@ import (
 // from 0 to 40 plus long runs, continuing from the memory it left.
 func TestSeries4x2MatchesScalar(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
-	pick := func() float64 {
-		switch rng.IntN(10) {
-		case 0:
-			return math.Copysign(0, -1)
-		case 1:
-			return 0
-		case 2:
-			return (rng.Float64() - 0.5) * 1e-310 // subnormal
-		case 3:
-			return (rng.Float64() - 0.5) * 1e300
-		default:
-			return rng.NormFloat64()
-		}
-	}
-	same := func(a, b float64) bool {
-		return math.Float64bits(a) == math.Float64bits(b) || math.IsNaN(a) && math.IsNaN(b)
-	}
+	pick := func() float64 { return bittest.Value(rng, 1e300) }
+	same := bittest.Same
 	for trial := range 300 {
 		var c [4]Coeffs
 		if trial%2 == 0 {

@@ -1,9 +1,10 @@
 package loudness
 
 import (
-	"math"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/mixdown/mixdown/dsp/internal/bittest"
 )
 
 // TestFilter2MatchesScalar: filter2 (the SSE2 kernel on amd64, filter2Go
@@ -13,21 +14,8 @@ import (
 // length from 0 to 40 and long runs, continuing from the state it left.
 func TestFilter2MatchesScalar(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
-	pick := func() float64 {
-		switch rng.IntN(8) {
-		case 0:
-			return math.Copysign(0, -1)
-		case 1:
-			return (rng.Float64() - 0.5) * 1e-310
-		case 2:
-			return (rng.Float64() - 0.5) * 1e150
-		default:
-			return rng.NormFloat64()
-		}
-	}
-	same := func(a, b float64) bool {
-		return math.Float64bits(a) == math.Float64bits(b) || math.IsNaN(a) && math.IsNaN(b)
-	}
+	pick := func() float64 { return bittest.Value(rng, 1e150) }
+	same := bittest.Same
 	for trial := range 120 {
 		m := NewMeter([]float64{44100, 48000, 96000}[trial%3], 2)
 		if trial%4 == 3 {

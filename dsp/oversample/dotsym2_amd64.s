@@ -2,6 +2,17 @@
 
 #include "textflag.h"
 
+// TERM adds c[i+k]·((a[i+k], a[i+k+1]) + (b[j-k], b[j-k+1])) to acc, for
+// k = off/8: one term of both windows' sums.
+#define TERM(off, acc) \
+	MOVUPD off(SI), X4; \
+	MOVUPD -off(DI), X5; \
+	ADDPD X5, X4; \
+	MOVSD off(DX), X6; \
+	UNPCKLPD X6, X6; \
+	MULPD X6, X4; \
+	ADDPD X4, acc
+
 // func dotSym2SSE2(w, c *float64, n int) (s, t float64)
 //
 // dotSym2's sums in the two lanes of SSE2 registers: the low lane is the
@@ -34,37 +45,10 @@ TEXT ·dotSym2SSE2(SB), NOSPLIT, $0-40
 	JZ tail
 
 loop4:
-	MOVUPD (SI), X4
-	MOVUPD (DI), X5
-	ADDPD X5, X4
-	MOVSD (DX), X6
-	UNPCKLPD X6, X6
-	MULPD X6, X4
-	ADDPD X4, X0
-
-	MOVUPD 8(SI), X4
-	MOVUPD -8(DI), X5
-	ADDPD X5, X4
-	MOVSD 8(DX), X6
-	UNPCKLPD X6, X6
-	MULPD X6, X4
-	ADDPD X4, X1
-
-	MOVUPD 16(SI), X4
-	MOVUPD -16(DI), X5
-	ADDPD X5, X4
-	MOVSD 16(DX), X6
-	UNPCKLPD X6, X6
-	MULPD X6, X4
-	ADDPD X4, X2
-
-	MOVUPD 24(SI), X4
-	MOVUPD -24(DI), X5
-	ADDPD X5, X4
-	MOVSD 24(DX), X6
-	UNPCKLPD X6, X6
-	MULPD X6, X4
-	ADDPD X4, X3
+	TERM(0, X0)
+	TERM(8, X1)
+	TERM(16, X2)
+	TERM(24, X3)
 
 	ADDQ $32, SI
 	SUBQ $32, DI
@@ -77,13 +61,7 @@ tail:
 	JZ centre
 
 tail1:
-	MOVUPD (SI), X4
-	MOVUPD (DI), X5
-	ADDPD X5, X4
-	MOVSD (DX), X6
-	UNPCKLPD X6, X6
-	MULPD X6, X4
-	ADDPD X4, X0
+	TERM(0, X0)
 	ADDQ $8, SI
 	SUBQ $8, DI
 	ADDQ $8, DX

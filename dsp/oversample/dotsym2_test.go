@@ -1,9 +1,10 @@
 package oversample
 
 import (
-	"math"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/mixdown/mixdown/dsp/internal/bittest"
 )
 
 // TestDotSym2MatchesScalar: dotSym2 (the SSE2 kernel on amd64, dotSym2Go
@@ -13,25 +14,14 @@ import (
 // huge with signed zeros.
 func TestDotSym2MatchesScalar(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
-	pick := func() float64 {
-		switch rng.IntN(8) {
-		case 0:
-			return math.Copysign(0, -1)
-		case 1:
-			return (rng.Float64() - 0.5) * 1e-310
-		case 2:
-			return (rng.Float64() - 0.5) * 1e200
-		default:
-			return rng.NormFloat64()
-		}
-	}
+	pick := func() float64 { return bittest.Value(rng, 1e200) }
 	check := func(name string, w, c []float64) {
 		t.Helper()
 		s, u := dotSym2(w, c)
 		gs, gu := dotSym2Go(w, c)
 		ws, wu := dotSym(w[:len(c)], c), dotSym(w[1:len(c)+1], c)
 		for _, v := range [][2]float64{{s, ws}, {u, wu}, {gs, ws}, {gu, wu}} {
-			if math.Float64bits(v[0]) != math.Float64bits(v[1]) {
+			if !bittest.Same(v[0], v[1]) {
 				t.Fatalf("%s: dotSym2 %v %v, dotSym2Go %v %v, dotSym %v %v", name, s, u, gs, gu, ws, wu)
 			}
 		}
