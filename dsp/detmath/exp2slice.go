@@ -44,10 +44,9 @@ func Log2Slice(dst, src []float64) {
 	}
 }
 
-// Exp2Slice sets dst[i] = Exp2(src[i]) for every i < len(src). dst must be
-// at least as long as src; it may be src itself (in place), but must not
-// otherwise overlap it.
-func Exp2Slice(dst, src []float64) {
+// exp2SliceGo is Exp2Slice in Go: what other architectures and -tags
+// purego run, and the twin of the amd64 kernel (exp2slice_amd64.s).
+func exp2SliceGo(dst, src []float64) {
 	dst = dst[:len(src)]
 	for i, x := range src {
 		if !(math.Abs(x) <= 1000) { // also NaN: rare

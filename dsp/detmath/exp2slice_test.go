@@ -145,3 +145,34 @@ const (
 	exp2Golden = "77f3236ae5e61405b2715a6f46db09ae52021f8e990178a6999079a032ca8764"
 	log2Golden = "e5ead8ccc0a59295c665c2728a3d0d2566f8f6e0b99ad14698b59e5c0901df9f"
 )
+
+// TestExp2SlicePairs: every length up to 9, with an element outside the
+// fast path (|x| > 1000, ±Inf, NaN) or none at each position, in place and
+// not: the pairwise kernel must hand exactly those pairs to Exp2 and keep
+// every element's bits.
+func TestExp2SlicePairs(t *testing.T) {
+	outside := []float64{1000.5, -1000.5, 1e4, -1e4, math.Inf(1), math.Inf(-1), math.NaN(), 1024, -1075}
+	for n := range 10 {
+		for pos := -1; pos < n; pos++ {
+			for _, bad := range outside {
+				src := make([]float64, n)
+				for i := range src {
+					src[i] = float64(i)*7.3 - 20.1
+				}
+				if pos >= 0 {
+					src[pos] = bad
+				}
+				dst := make([]float64, n)
+				Exp2Slice(dst, src)
+				in := append([]float64(nil), src...)
+				Exp2Slice(in, in)
+				for i, x := range src {
+					want := math.Float64bits(Exp2(x))
+					if math.Float64bits(dst[i]) != want || math.Float64bits(in[i]) != want {
+						t.Fatalf("n %d, %v at %d: element %d (%v) = %v / %v in place, want %v", n, bad, pos, i, x, dst[i], in[i], Exp2(x))
+					}
+				}
+			}
+		}
+	}
+}
