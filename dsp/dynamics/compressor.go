@@ -282,13 +282,13 @@ func (c *Compressor) detect(key [][]float64, g []float64) {
 }
 
 // log2Above sets lg[i] = Log2(lv[i]) for every frame whose level is above
-// start (a positive finite start); what it leaves in the other frames is unspecified (but finite or
-// ±Inf/NaN from an earlier Log2, never a subnormal), because the curve
-// masks their reduction to 0 without reading it. On program material a
-// loud block is mostly frames below the knee start around a few transients,
-// so when at most half the frames are above, their levels are gathered to
-// the front of lg, run through Log2Slice there, and scattered back: the
-// same Log2 bits for the frames that use them, for a fraction of the
+// start (>= 0). What it leaves in the other frames is unspecified (some
+// earlier Log2 result, or 0: never a subnormal), because the curve masks
+// their reduction to 0 without reading it. On program material a loud
+// block is mostly frames below the knee start around a few transients, so
+// when at most half the frames are above, their levels are gathered to the
+// front of lg, run through Log2Slice there, and scattered back: the same
+// Log2 bits for the frames that use them, for a fraction of the
 // logarithms. The index list is built without branches (the comparison
 // flips unpredictably).
 func (c *Compressor) log2Above(lg, lv []float64, start float64) {
