@@ -59,8 +59,6 @@ type Cache struct {
 	// edit is free, while older versions give their memory to the next
 	// recordings.
 	versions map[string][]Key
-
-	files fileHasher
 }
 
 // DefaultCacheBytes is the memory a watch keeps for rendered nodes when not

@@ -3,6 +3,8 @@ package graph
 import (
 	"context"
 	"errors"
+
+	"github.com/mixdown/mixdown/graph/digest"
 )
 
 // NodeKey is a node's or output's content key, as a render computed it.
@@ -70,7 +72,7 @@ func (e *Engine) keyNodes(c *Cache) error {
 	effectsOf := e.effectsOf
 	nodeOf := e.nodeOf
 	keyNode := func(n *nodeState) error {
-		w := newKeyWriter(&c.files)
+		w := newKeyWriter(digest.Default())
 		w.str(keyVersion)
 		w.str(n.address)
 		w.u64(rate)
@@ -121,7 +123,7 @@ func (e *Engine) keyNodes(c *Cache) error {
 		n.key = k
 		// The out key adds everything after the chain: what consumers and
 		// change reports see.
-		w = newKeyWriter(&c.files)
+		w = newKeyWriter(digest.Default())
 		w.key(k)
 		w.model(modelOf(n))
 		w.f64(n.gainL)
@@ -139,7 +141,7 @@ func (e *Engine) keyNodes(c *Cache) error {
 		e.keys = append(e.keys, NodeKey{Address: n.address, Key: n.outKey})
 	}
 	for _, o := range g.Outputs {
-		w := newKeyWriter(&c.files)
+		w := newKeyWriter(digest.Default())
 		w.str(o.Address)
 		if o.From != nil {
 			w.key(nodeOf(o.From).outKey)

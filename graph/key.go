@@ -7,12 +7,12 @@ import (
 	"hash"
 	"io"
 	"math"
-	"os"
 	"reflect"
-	"sync"
 	"time"
 
 	"github.com/hashicorp/hcl/v2"
+
+	"github.com/mixdown/mixdown/graph/digest"
 )
 
 var timeNowForCache = time.Now
@@ -22,60 +22,16 @@ var timeNowForCache = time.Now
 // Bump it with every change that moves the demo's lock.
 const keyVersion = "mixdown-node-v1"
 
-// fileHasher hashes files by content, remembering each file's digest for
-// as long as its size and modification time stay the same.
-type fileHasher struct {
-	mu   sync.Mutex
-	seen map[string]fileDigest // looked up, never iterated
-}
-
-type fileDigest struct {
-	size int64
-	mod  time.Time
-	sum  [32]byte
-}
-
-func (fh *fileHasher) sum(path string) ([32]byte, error) {
-	info, err := os.Stat(path)
-	if err != nil {
-		return [32]byte{}, err
-	}
-	fh.mu.Lock()
-	d, ok := fh.seen[path]
-	fh.mu.Unlock()
-	if ok && d.size == info.Size() && d.mod.Equal(info.ModTime()) {
-		return d.sum, nil
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		return [32]byte{}, err
-	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return [32]byte{}, err
-	}
-	var s [32]byte
-	h.Sum(s[:0])
-	fh.mu.Lock()
-	if fh.seen == nil {
-		fh.seen = map[string]fileDigest{}
-	}
-	fh.seen[path] = fileDigest{size: info.Size(), mod: info.ModTime(), sum: s}
-	fh.mu.Unlock()
-	return s, nil
-}
-
 // keyWriter feeds a hash with a canonical, self-delimiting encoding of
 // values, so two different sequences of values never hash alike.
 type keyWriter struct {
 	h     hash.Hash
-	files *fileHasher
+	files *digest.Cache
 	err   error
 	b     [8]byte
 }
 
-func newKeyWriter(files *fileHasher) *keyWriter {
+func newKeyWriter(files *digest.Cache) *keyWriter {
 	return &keyWriter{h: sha256.New(), files: files}
 }
 
@@ -97,7 +53,7 @@ func (w *keyWriter) key(k Key) { w.h.Write(k[:]) }
 func (w *keyWriter) file(path string) {
 	w.str("file")
 	w.str(path)
-	s, err := w.files.sum(path)
+	s, err := w.files.Sum(path)
 	if err != nil && w.err == nil {
 		w.err = err
 	}

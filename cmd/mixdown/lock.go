@@ -21,6 +21,7 @@ import (
 
 	"github.com/mixdown/mixdown/dsp/audiofile"
 	"github.com/mixdown/mixdown/graph"
+	"github.com/mixdown/mixdown/graph/digest"
 )
 
 // Lock is the content of a lock file. Every map marshals in key order, so
@@ -230,7 +231,9 @@ func readLock(path string) (*Lock, error) {
 	return &l, nil
 }
 
-func hashFile(path string) (string, error) { return graph.FileSHA256(path) }
+// hashFile is a file's SHA-256 in hex, remembered across renders while
+// the file is unchanged (graph/digest).
+func hashFile(path string) (string, error) { return digest.File(path) }
 
 // lockDiff lists how the lock "was" differs from "now", one line each, in
 // a fixed order: sources, impulse responses, variables, outputs.
