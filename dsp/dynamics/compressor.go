@@ -235,7 +235,8 @@ func (c *Compressor) ProcessKeyed(buf, key [][]float64) {
 // every frame), no ballistics once settled at 0, and the makeup gain
 // without an Exp2.
 func (c *Compressor) detect(key [][]float64, g []float64) {
-	makeupDB, wet, dry := c.makeupDB, c.wet, c.dry
+	makeupDB := c.makeupDB
+	wet, dry := c.wet, c.dry
 	// The levels go into g (a quiet block then needs no other buffer), their
 	// logarithms into c.level.
 	start, dbPerUnit, loud := c.levels(key, g)
@@ -253,26 +254,13 @@ func (c *Compressor) detect(key [][]float64, g []float64) {
 	} else {
 		clear(lg) // every frame is masked to 0 below; keep lg finite anyway
 	}
-	// gainComputer.reduction, written out on its fields: the inlined
-	// method would copy the whole struct for every frame.
-	kneeLo, kneeHi, kneeBits := c.gc.kneeLo, c.gc.kneeHi, c.gc.kneeBits
-	invTwoW, slope := c.gc.invTwoW, c.gc.slope
-	bal, yL := c.bal, c.yL
-	lg = lg[:len(g)]
-	for i, v := range g {
-		// The static gain reduction in dB for the level l·dbPerUnit,
-		// exactly 0 where the level is at or below the knee start (and for
-		// NaN): a conditional move, not a branch.
-		xdB := float64(lg[i] * dbPerUnit)
-		t := math.Float64frombits(min(reluBits(xdB-kneeLo), kneeBits))
-		r := math.Float64bits(float64(slope * (float64(float64(t*t)*invTwoW) + math.Float64frombits(reluBits(xdB-kneeHi)))))
-		if !(v > start) {
-			r = 0
-		}
-		yL = bal.step(yL, math.Float64frombits(r))
-		g[i] = float64((makeupDB - yL) * octavesPerDB)
-	}
-	c.yL = yL
+	k := curveParams{
+		dbPerUnit: dbPerUnit, kneeLo: c.gc.kneeLo, kneeHi: c.gc.kneeHi,
+		kneeBits: c.gc.kneeBits, invTwoW: c.gc.invTwoW, slope: c.gc.slope,
+		start: start, attack: c.bal.attack, release: c.bal.release,
+		makeupDB: makeupDB,
+	}.withConstants()
+	c.yL = curveBallistics(lg, g, &k, c.yL)
 	detmath.Exp2Slice(g, g)
 	if wet != 1 || dry != 0 { // wet·g + dry is g itself for a fully wet mix
 		for i, v := range g {

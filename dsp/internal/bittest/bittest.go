@@ -1,6 +1,6 @@
 // Package bittest holds what the bit-equality tests of the assembly kernels
-// share (dsp/biquad, dsp/loudness, dsp/oversample): inputs that reach every
-// class of float64, and a comparison on the bits.
+// share (dsp/biquad, dsp/dynamics, dsp/loudness, dsp/oversample): inputs
+// that reach every class of float64, and a comparison on the bits.
 package bittest
 
 import (
