@@ -774,16 +774,19 @@ func (n *nodeState) process(frames int) {
 	if n.needPre {
 		placeStereo(n.pre, n.view, n.preL, n.preR, frames)
 	}
-	if n.auto != nil {
-		n.auto.place(n, frames)
-	} else {
-		placeStereo(n.out, n.view, n.gainL, n.gainR, frames)
-	}
 	// out carries everything the node produced (0·NaN and 0·Inf are NaN),
 	// so a bad sample is caught here, at the node that made it. A cache
 	// hit's samples passed this check when they were rendered; the
-	// master's check still guards what its fader makes of them.
-	if n.hit != nil {
+	// master's check still guards what its fader makes of them. Without
+	// automation the check rides along with the placement's pass, and
+	// the search runs only when it fails.
+	var finite bool
+	if n.auto != nil {
+		n.auto.place(n, frames) // checked below
+	} else {
+		finite = placeStereoFinite(n.out, n.view, n.gainL, n.gainR, frames)
+	}
+	if finite || n.hit != nil {
 		return
 	}
 	if i := firstNonFinite(n.out, frames); i >= 0 {
@@ -998,6 +1001,37 @@ func placeStereo(dst [][]float64, in [][]float64, gl, gr float64, n int) {
 		dl[i] = l[i] * gl
 		dr[i] = r[i] * gr
 	}
+}
+
+// placeStereoFinite is placeStereo that also reports whether every sample
+// it wrote is finite (x·0 is ±0 for finite x and NaN otherwise, so the
+// sums are 0 exactly then; their order does not matter). Two frames per
+// iteration keep four sums in flight.
+func placeStereoFinite(dst [][]float64, in [][]float64, gl, gr float64, n int) bool {
+	l, r := in[0], in[0]
+	if len(in) == 2 {
+		r = in[1]
+	}
+	dl, dr := dst[0][:n], dst[1][:n]
+	l, r = l[:n], r[:n]
+	var a0, a1, a2, a3 float64
+	i := 0
+	for ; i+2 <= n; i += 2 {
+		x0, x1 := l[i]*gl, l[i+1]*gl
+		y0, y1 := r[i]*gr, r[i+1]*gr
+		dl[i], dl[i+1] = x0, x1
+		dr[i], dr[i+1] = y0, y1
+		a0 += x0 * 0
+		a1 += x1 * 0
+		a2 += y0 * 0
+		a3 += y1 * 0
+	}
+	for ; i < n; i++ {
+		x, y := l[i]*gl, r[i]*gr
+		dl[i], dr[i] = x, y
+		a0 += x*0 + y*0
+	}
+	return (a0+a1)+(a2+a3) == 0
 }
 
 // Close releases the engine's files and goroutines.

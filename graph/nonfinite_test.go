@@ -161,3 +161,66 @@ func BenchmarkFirstNonFinite(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/2048, "ns/sample")
 }
+
+// TestPlaceStereoFinite checks the fused placement against placeStereo
+// (the same bits) and its check against firstNonFinite, for every position
+// of a bad value in stereo and mono input, odd and even lengths, and gains
+// that overflow a finite sample or zero a bad one (0·NaN is NaN).
+func TestPlaceStereoFinite(t *testing.T) {
+	gains := [][2]float64{{0.5, 0.7}, {0, 1}, {1e308, 1}}
+	for _, bad := range []float64{math.NaN(), math.Inf(1), math.Inf(-1), 1e300} {
+		for _, n := range []int{1, 2, 7, 64} {
+			for _, mono := range []bool{false, true} {
+				for ch := range 2 {
+					for i := range n {
+						for _, g := range gains {
+							in := [][]float64{ramp(n, 1), ramp(n, -1)}
+							if mono {
+								in = in[:1]
+							}
+							in[ch%len(in)][i] = bad
+							want := [][]float64{make([]float64, n), make([]float64, n)}
+							got := [][]float64{make([]float64, n), make([]float64, n)}
+							placeStereo(want, in, g[0], g[1], n)
+							finite := placeStereoFinite(got, in, g[0], g[1], n)
+							for c := range want {
+								for k := range want[c] {
+									if math.Float64bits(got[c][k]) != math.Float64bits(want[c][k]) && !(math.IsNaN(got[c][k]) && math.IsNaN(want[c][k])) {
+										t.Fatalf("bad %v at %d/%d, gains %v: channel %d frame %d: %v, want %v", bad, i, n, g, c, k, got[c][k], want[c][k])
+									}
+								}
+							}
+							if wantFinite := firstNonFinite(want, n) < 0; finite != wantFinite {
+								t.Fatalf("bad %v in channel %d at %d of %d (mono %v), gains %v: finite %v, want %v", bad, ch, i, n, mono, g, finite, wantFinite)
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// BenchmarkPlaceChecked is a track's placement and its non-finite check:
+// separate passes (placeStereo, firstNonFinite) and one (placeStereoFinite).
+func BenchmarkPlaceChecked(b *testing.B) {
+	in := [][]float64{ramp(1024, 1), ramp(1024, -1)}
+	out := [][]float64{make([]float64, 1024), make([]float64, 1024)}
+	b.Run("two-passes", func(b *testing.B) {
+		for range b.N {
+			placeStereo(out, in, 0.5, 0.7, 1024)
+			if firstNonFinite(out, 1024) != -1 {
+				b.Fatal("finite block reported")
+			}
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/1024, "ns/frame")
+	})
+	b.Run("fused", func(b *testing.B) {
+		for range b.N {
+			if !placeStereoFinite(out, in, 0.5, 0.7, 1024) {
+				b.Fatal("finite block reported")
+			}
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/1024, "ns/frame")
+	})
+}
