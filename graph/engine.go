@@ -1055,29 +1055,73 @@ func (e *Engine) Close() {
 // (the master's block), then the nodes, taken in that order by whichever
 // goroutine is free. Which goroutine runs what changes nothing: the items
 // share no state, and each writes only its own buffers.
+//
+// Between steps a worker spins for a while (yielding its P to any other
+// goroutine at every turn) before it parks. Steps follow each other within
+// microseconds, and a parked worker costs a step much more than that: the
+// step's wake-up puts it on the stepping goroutine's own P, and an idle P
+// has to be woken (on a VM, its vCPU) to steal it, while the other worker
+// starts the step alone. With spinning, both workers start every step at
+// once; measured in docs/performance.md.
 type pool struct {
-	fn    func()
-	nodes []*nodeState
-	n     int
-	start []chan struct{}
-	next  atomic.Int64
-	wg    sync.WaitGroup
+	fn      func()
+	nodes   []*nodeState
+	n       int
+	workers int
+	next    atomic.Int64  // the next item of the step
+	gen     atomic.Uint64 // the step; workers start one when it moves
+	left    atomic.Int64  // workers still in the step
+	done    chan struct{} // the last worker out tells the stepper
+
+	mu   sync.Mutex // guards quit; parked workers wait on cond
+	cond *sync.Cond
+	quit bool
 }
 
+// poolSpins is how many times an idle worker looks for the next step,
+// yielding in between, before it parks: some tens of microseconds.
+const poolSpins = 200
+
 func newPool(workers int) *pool {
-	p := &pool{}
-	for w := 0; w < workers; w++ {
-		ch := make(chan struct{})
-		p.start = append(p.start, ch)
-		go func() {
-			for range ch {
-				for p.item(int(p.next.Add(1) - 1)) {
-				}
-				p.wg.Done()
-			}
-		}()
+	p := &pool{workers: workers, done: make(chan struct{}, 1)}
+	p.cond = sync.NewCond(&p.mu)
+	for range workers {
+		go p.work()
 	}
 	return p
+}
+
+func (p *pool) work() {
+	var seen uint64
+	for {
+		g, ok := p.wait(seen)
+		if !ok {
+			return
+		}
+		seen = g
+		for p.item(int(p.next.Add(1) - 1)) {
+		}
+		if p.left.Add(-1) == 0 {
+			p.done <- struct{}{}
+		}
+	}
+}
+
+// wait returns the step after seen once it starts, or false when the pool
+// closes.
+func (p *pool) wait(seen uint64) (uint64, bool) {
+	for range poolSpins {
+		if g := p.gen.Load(); g != seen {
+			return g, true
+		}
+		runtime.Gosched()
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for p.gen.Load() == seen && !p.quit {
+		p.cond.Wait()
+	}
+	return p.gen.Load(), !p.quit
 }
 
 // item runs item i of the step and reports whether there was one.
@@ -1096,20 +1140,23 @@ func (p *pool) item(i int) bool {
 	return false
 }
 
+// run runs one step and returns when every item has run.
 func (p *pool) run(nodes []*nodeState, n int, fn func()) {
 	p.fn, p.nodes, p.n = fn, nodes, n
 	p.next.Store(0)
-	p.wg.Add(len(p.start))
-	for _, ch := range p.start {
-		ch <- struct{}{}
-	}
-	p.wg.Wait()
+	p.left.Store(int64(p.workers))
+	p.mu.Lock()
+	p.gen.Add(1) // publishes the fields above to the workers
+	p.cond.Broadcast()
+	p.mu.Unlock()
+	<-p.done
 }
 
 func (p *pool) close() {
-	for _, ch := range p.start {
-		close(ch)
-	}
+	p.mu.Lock()
+	p.quit = true
+	p.cond.Broadcast()
+	p.mu.Unlock()
 }
 
 // delayLine delays a stereo signal by a whole number of frames, to line
