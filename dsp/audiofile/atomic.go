@@ -2,10 +2,13 @@ package audiofile
 
 import (
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
 	"unicode/utf8"
@@ -146,6 +149,32 @@ func (f *AtomicFile) Commit() error {
 	return nil
 }
 
+// CommitSum is Commit that also returns the SHA-256 of the file's bytes.
+// They are read back from the page cache while the file syncs to disk, so
+// the hash costs a render's end no time of its own.
+func (f *AtomicFile) CommitSum() (sum [sha256.Size]byte, err error) {
+	if f.state != atomicOpen {
+		return sum, f.errClosed("Commit")
+	}
+	hashed := make(chan error, 1)
+	go func() {
+		h := sha256.New()
+		_, err := io.Copy(h, io.NewSectionReader(f.f, 0, math.MaxInt64))
+		h.Sum(sum[:0])
+		hashed <- err
+	}()
+	if err := f.finishWith("Commit", func() error { return <-hashed }); err != nil {
+		return sum, err
+	}
+	if err := os.Rename(f.tmp, f.path); err != nil {
+		f.state = atomicAborted
+		os.Remove(f.tmp)
+		return sum, fmt.Errorf("%s: %w", f.path, err)
+	}
+	syncDir(filepath.Dir(f.path))
+	return sum, nil
+}
+
 // CommitNoReplace is Commit, except that it fails with an error matching
 // fs.ErrExist, and removes the temporary file, if something already exists
 // at the final path. It publishes the file with a hard link, which is
@@ -168,12 +197,21 @@ func (f *AtomicFile) CommitNoReplace() error {
 
 // finish syncs and closes the temporary file for a commit; on failure it
 // removes it.
-func (f *AtomicFile) finish(op string) error {
+func (f *AtomicFile) finish(op string) error { return f.finishWith(op, nil) }
+
+// finishWith is finish that also waits, after the sync and before the
+// close, for wait (which may be reading the file).
+func (f *AtomicFile) finishWith(op string, wait func() error) error {
 	if f.state != atomicOpen {
 		return f.errClosed(op)
 	}
 	f.state = atomicCommitted
 	err := f.f.Sync()
+	if wait != nil {
+		if werr := wait(); err == nil {
+			err = werr
+		}
+	}
 	if cerr := f.f.Close(); err == nil {
 		err = cerr
 	}

@@ -1,7 +1,9 @@
 package audiofile
 
 import (
+	"crypto/sha256"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -232,4 +234,44 @@ func TestWriterAtomic(t *testing.T) {
 		t.Fatal("output exists after Abort")
 	}
 	assertNoTemps(t, dir)
+}
+
+// TestWriterCommitSum checks that CommitSum's digest is the SHA-256 of the
+// file as committed (final header, pad byte), for odd and even data sizes
+// and a file larger than one read, and that it fails like Commit once the
+// writer is closed.
+func TestWriterCommitSum(t *testing.T) {
+	dir := t.TempDir()
+	for _, frames := range []int{1, 2, 100000} {
+		path := filepath.Join(dir, fmt.Sprintf("mix-%d.wav", frames))
+		w, err := Create(path, 48000, 1, PCM24)
+		if err != nil {
+			t.Fatal(err)
+		}
+		x := make([]float64, frames)
+		for i := range x {
+			x[i] = float64(i%977)/977 - 0.5
+		}
+		if err := w.Write([][]float64{x}); err != nil {
+			t.Fatal(err)
+		}
+		sum, err := w.CommitSum()
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := sha256.Sum256(b); sum != want {
+			t.Fatalf("%d frames: CommitSum %x, file's SHA-256 %x", frames, sum, want)
+		}
+		if frames == 1 && len(b)%2 != 0 {
+			t.Fatalf("%d bytes: the pad byte is missing", len(b))
+		}
+		if _, err := w.CommitSum(); err == nil {
+			t.Fatal("a second CommitSum succeeded")
+		}
+		assertNoTemps(t, dir)
+	}
 }

@@ -1,6 +1,7 @@
 package audiofile
 
 import (
+	"crypto/sha256"
 	"encoding/binary"
 	"fmt"
 )
@@ -221,12 +222,21 @@ func (w *Writer) Write(src [][]float64) error {
 // path. If an earlier Write failed, or anything here fails, the temporary
 // file is removed, the path is untouched, and the error is returned.
 func (w *Writer) Commit() error {
+	_, err := w.commit(false)
+	return err
+}
+
+// CommitSum is Commit that also returns the SHA-256 of the file written
+// (AtomicFile.CommitSum).
+func (w *Writer) CommitSum() ([sha256.Size]byte, error) { return w.commit(true) }
+
+func (w *Writer) commit(withSum bool) (sum [sha256.Size]byte, _ error) {
 	if w.state != atomicOpen {
-		return w.af.errClosed("Commit")
+		return sum, w.af.errClosed("Commit")
 	}
 	if w.err != nil {
 		w.Abort()
-		return fmt.Errorf("%s: not written because an earlier write failed: %w", w.path, w.err)
+		return sum, fmt.Errorf("%s: not written because an earlier write failed: %w", w.path, w.err)
 	}
 	w.state = atomicCommitted
 	err := func() error {
@@ -241,13 +251,18 @@ func (w *Writer) Commit() error {
 	if err != nil {
 		w.state = atomicAborted
 		w.af.Abort()
-		return fmt.Errorf("%s: finishing WAV file: %w", w.path, err)
+		return sum, fmt.Errorf("%s: finishing WAV file: %w", w.path, err)
 	}
-	if err := w.af.Commit(); err != nil {
+	if withSum {
+		sum, err = w.af.CommitSum()
+	} else {
+		err = w.af.Commit()
+	}
+	if err != nil {
 		w.state = atomicAborted
-		return err
+		return sum, err
 	}
-	return nil
+	return sum, nil
 }
 
 // Abort discards the file: the temporary file is removed and the path is
