@@ -210,9 +210,7 @@ func (c *Compressor) ProcessKeyed(buf, key [][]float64) {
 	for ch, x := range buf {
 		x = x[:len(g)]
 		c.delay.run(ch, x)
-		for i, gi := range g {
-			x[i] *= gi
-		}
+		mulSlice(x, g)
 	}
 	c.delay.advance(n)
 }
@@ -353,12 +351,7 @@ func (c *Compressor) levels(key [][]float64, lv []float64) (start, dbPerUnit flo
 	if len(key) == 2 && !filtered {
 		// Stereo, unfiltered: the loop below with the channel loop
 		// unrolled.
-		k0, k1 := key[0][:len(lv)], key[1][:len(lv)]
-		for i := range lv {
-			p := max(math.Float64bits(k0[i])&^signBit, math.Float64bits(k1[i])&^signBit)
-			top = max(top, p)
-			lv[i] = math.Float64frombits(p)
-		}
+		top = peakLevels2(lv, key[0], key[1])
 	} else {
 		for i := range lv {
 			var p uint64
