@@ -80,6 +80,10 @@ func decodeFrames(kind sampleKind, dst [][]float64, off int, b []byte, frames, f
 			}
 		}
 	case kindS24:
+		if len(dst) == 2 && frameBytes == 6 {
+			decodeS24Stereo(dst[0][off:off+frames], dst[1][off:off+frames], b, frames)
+			break
+		}
 		for ch := range dst {
 			d := dst[ch][off : off+frames]
 			j := ch * 3
@@ -261,4 +265,15 @@ func clampFloat(x, limit float64, bad *[3]int) float64 {
 		return limit
 	}
 	return -limit
+}
+
+// decodeS24StereoGo decodes frames stereo 24-bit frames (6 bytes each) from
+// b into dl and dr, as decodeFrames does for any channel count.
+func decodeS24StereoGo(dl, dr []float64, b []byte, frames int) {
+	dl, dr, b = dl[:frames], dr[:frames], b[:6*frames]
+	for i := range dl {
+		s := b[6*i : 6*i+6]
+		dl[i] = float64(int32(uint32(s[0])<<8|uint32(s[1])<<16|uint32(s[2])<<24)>>8) * inv24
+		dr[i] = float64(int32(uint32(s[3])<<8|uint32(s[4])<<16|uint32(s[5])<<24)>>8) * inv24
+	}
 }
