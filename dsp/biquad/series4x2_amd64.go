@@ -2,10 +2,16 @@
 
 package biquad
 
+import (
+	"math"
+
+	"github.com/mixdown/mixdown/dsp"
+)
+
 // series4x2SSE2 is in series4x2_amd64.s.
 //
 //go:noescape
-func series4x2SSE2(c *[40]float64, s *[16]float64, x0, x1 *float64, n int)
+func series4x2SSE2(c *[44]float64, s *[16]float64, x0, x1 *float64, n, phase, every int) int
 
 // series4x2 is series4 over x0 with memories s0 and over x1 with s1, with
 // both channels in the two lanes of SSE2 registers: one recursion's latency
@@ -13,11 +19,24 @@ func series4x2SSE2(c *[40]float64, s *[16]float64, x0, x1 *float64, n int)
 // result is series4's, bit for bit (see series4x2SSE2 and
 // TestSeries4x2MatchesScalar). x1 must be as long as x0.
 func series4x2(c *[4]Coeffs, s0, s1 *[4]State, x0, x1 []float64) {
+	series4x2Every(c, s0, s1, x0, x1, 0, 0)
+}
+
+// series4x2Flushing is ProcessSeries2 for four sections: series4x2 over
+// the whole of x0 and x1 with the checkpoints (flushAll every
+// FlushInterval frames, counted from n) inside the kernel, so a block is
+// one call rather than one per interval. It returns the count after the
+// block.
+func series4x2Flushing(c *[4]Coeffs, s0, s1 *[4]State, x0, x1 []float64, n int) int {
+	return series4x2Every(c, s0, s1, x0, x1, n, FlushInterval)
+}
+
+func series4x2Every(c *[4]Coeffs, s0, s1 *[4]State, x0, x1 []float64, phase, every int) int {
 	if len(x0) == 0 {
-		return
+		return phase
 	}
 	x1 = x1[:len(x0)]
-	var cc [40]float64
+	var cc [44]float64
 	var st [16]float64
 	for k := range c {
 		q := (*[10]float64)(cc[10*k:])
@@ -29,9 +48,12 @@ func series4x2(c *[4]Coeffs, s0, s1 *[4]State, x0, x1 []float64) {
 		m := (*[4]float64)(st[4*k:])
 		m[0], m[1], m[2], m[3] = s0[k].s1, s1[k].s1, s0[k].s2, s1[k].s2
 	}
-	series4x2SSE2(&cc, &st, &x0[0], &x1[0], len(x0))
+	abs := math.Float64frombits(1<<63 - 1)
+	cc[40], cc[41], cc[42], cc[43] = abs, abs, dsp.DenormalThreshold, dsp.DenormalThreshold
+	phase = series4x2SSE2(&cc, &st, &x0[0], &x1[0], len(x0), phase, every)
 	for k := range c {
 		m := (*[4]float64)(st[4*k:])
 		s0[k].s1, s1[k].s1, s0[k].s2, s1[k].s2 = m[0], m[1], m[2], m[3]
 	}
+	return phase
 }

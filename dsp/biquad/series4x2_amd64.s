@@ -2,7 +2,16 @@
 
 #include "textflag.h"
 
-// func series4x2SSE2(c *[40]float64, s *[16]float64, x0, x1 *float64, n int)
+// FLUSH(m): m = |m| < threshold ? +0 : m, per lane (X9 the abs mask, X11
+// the threshold, X10 scratch).
+#define FLUSH(m) \
+	MOVAPD m, X10 \
+	ANDPD X9, X10 \
+	CMPPD X11, X10, 1 \
+	ANDNPD m, X10 \
+	MOVAPD X10, m
+
+// func series4x2SSE2(c *[44]float64, s *[16]float64, x0, x1 *float64, n, phase, every int) int
 //
 // Four TDF-II sections in series over two channels, the left channel in
 // the low lane of each register and the right in the high lane. c holds
@@ -17,15 +26,23 @@
 // MULPD/ADDPD/SUBPD round each lane like MULSD/ADDSD/SUBSD, and nothing is
 // fused, so the result is the scalar kernel's, bit for bit.
 //
+// The checkpoint: phase counts frames since the last flush; when it
+// reaches every (never, for every = 0), every memory is flushed as
+// State.flush does (|m| < dsp.DenormalThreshold becomes +0; NaN stays)
+// and phase starts over. The final phase is returned. c[40:44] hold the
+// abs mask and the threshold, twice each.
+//
 // Registers: X0-X7 the memories (s1, s2 of sections 0-3), X8 the sample
 // pair between sections, X9 y, X10 X11 scratch, X12-X15 A1 of sections
-// 0-3 (the other coefficients are loaded where used).
-TEXT ·series4x2SSE2(SB), NOSPLIT, $0-40
+// 0-3 (the other coefficients are loaded where used); R8 phase, R9 every.
+TEXT ·series4x2SSE2(SB), NOSPLIT, $0-64
 	MOVQ c+0(FP), AX
 	MOVQ s+8(FP), BX
 	MOVQ x0+16(FP), SI
 	MOVQ x1+24(FP), DI
 	MOVQ n+32(FP), CX
+	MOVQ phase+40(FP), R8
+	MOVQ every+48(FP), R9
 	MOVUPD 0(BX), X0
 	MOVUPD 16(BX), X1
 	MOVUPD 32(BX), X2
@@ -119,11 +136,28 @@ loop:
 	MOVAPD X9, X8
 	MOVSD X8, (SI)(DX*8)
 	MOVHPD X8, (DI)(DX*8)
+	INCQ R8
+	CMPQ R8, R9
+	JNE next
+	MOVUPD 320(AX), X9  // abs mask
+	MOVUPD 336(AX), X11 // threshold
+	FLUSH(X0)
+	FLUSH(X1)
+	FLUSH(X2)
+	FLUSH(X3)
+	FLUSH(X4)
+	FLUSH(X5)
+	FLUSH(X6)
+	FLUSH(X7)
+	XORQ R8, R8
+
+next:
 	INCQ DX
 	CMPQ DX, CX
 	JLT loop
 
 done:
+	MOVQ R8, ret+56(FP)
 	MOVUPD X0, 0(BX)
 	MOVUPD X1, 16(BX)
 	MOVUPD X2, 32(BX)

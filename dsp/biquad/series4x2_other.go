@@ -9,3 +9,20 @@ func series4x2(c *[4]Coeffs, s0, s1 *[4]State, x0, x1 []float64) {
 	series4(c, s0, x0)
 	series4(c, s1, x1[:len(x0)])
 }
+
+// series4x2Flushing is ProcessSeries2 for four sections: series4x2 between
+// the checkpoints (flushAll every FlushInterval frames, counted from n).
+// It returns the count after the block.
+func series4x2Flushing(c *[4]Coeffs, s0, s1 *[4]State, x0, x1 []float64, n int) int {
+	for len(x0) > 0 {
+		m := min(len(x0), FlushInterval-n)
+		series4x2(c, s0, s1, x0[:m], x1[:m])
+		if n += m; n == FlushInterval {
+			flushAll(s0[:])
+			flushAll(s1[:])
+			n = 0
+		}
+		x0, x1 = x0[m:], x1[m:]
+	}
+	return n
+}
