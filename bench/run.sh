@@ -32,7 +32,11 @@
 #   ffmpeg        one filtergraph, ffmpeg's defaults.
 #   ffmpeg-1t     the same with -filter_complex_threads 1, which is ffmpeg's
 #                 faster setting for audio graphs.
-#   mixdown       a generated mix file, `mixdown render`.
+#   mixdown       a generated mix file, `mixdown render`, as a user runs it
+#                 again on the same stems: the lock's source hashes come
+#                 from the digest cache (graph/digest, docs/git.md).
+#   mixdown-cold  the same with MIXDOWN_DIGESTS=off: every source hashed,
+#                 as on a fresh checkout (CI).
 #   mixdown-full  the same plus a reverb send, a delay send (buses) and a
 #                 loudness target (-14 LUFS, -1 dBTP): spool, gain search,
 #                 true-peak limiter.
@@ -60,7 +64,7 @@ RATE=48000
 SECS=198 # the song is 198.16 s; every stem is cut to the same length
 PY=/usr/bin/python3 # Debian's python3-mido is in the system Python
 TIME=/usr/bin/time
-CONTENDERS="sox ffmpeg ffmpeg-1t mixdown mixdown-full"
+CONTENDERS="sox ffmpeg ffmpeg-1t mixdown mixdown-cold mixdown-full"
 
 die() {
 	echo "run.sh: $*" >&2
@@ -178,6 +182,7 @@ gen_mix() { # LEN FULL
 mkdir -p out tmp times
 for len in $LENGTHS; do
 	gen_mix "$len" 0 "mixdown-$len" >"chain-$len.mix.hcl"
+	gen_mix "$len" 0 "mixdown-cold-$len" >"cold-$len.mix.hcl"
 	gen_mix "$len" 1 "mixdown-full-$len" >"full-$len.mix.hcl"
 done
 
@@ -215,6 +220,9 @@ run_contender() { # NAME LEN
 		;;
 	mixdown)
 		"$MIXDOWN" render "chain-$len.mix.hcl" >/dev/null
+		;;
+	mixdown-cold)
+		MIXDOWN_DIGESTS=off "$MIXDOWN" render "cold-$len.mix.hcl" >/dev/null
 		;;
 	mixdown-full)
 		"$MIXDOWN" render "full-$len.mix.hcl" >/dev/null
