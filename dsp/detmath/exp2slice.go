@@ -11,10 +11,9 @@ import "math"
 // in the same order; TestSliceKernels checks it, special values included);
 // keep the loops in step with Log2 and Exp2.
 
-// Log2Slice sets dst[i] = Log2(src[i]) for every i < len(src). dst must be
-// at least as long as src; it may be src itself (in place), but must not
-// otherwise overlap it.
-func Log2Slice(dst, src []float64) {
+// log2SliceGo is Log2Slice in Go: what other architectures and -tags
+// purego run, and the twin of the amd64 kernel (log2slice_amd64.s).
+func log2SliceGo(dst, src []float64) {
 	dst = dst[:len(src)]
 	for i, x := range src {
 		ix := math.Float64bits(x)

@@ -176,3 +176,36 @@ func TestExp2SlicePairs(t *testing.T) {
 		}
 	}
 }
+
+// TestLog2SlicePairs: an element outside Log2's fast path (zero, either
+// sign; subnormal; negative; Inf; NaN; the largest and smallest normals
+// border it) at every position of short slices, so the amd64 kernel stops
+// at each pair position and the rest resumes after it, out of place and
+// in place.
+func TestLog2SlicePairs(t *testing.T) {
+	outside := []float64{0, math.Copysign(0, -1), 5e-324, 2.2e-308, -1, math.Inf(1), math.Inf(-1), math.NaN(),
+		math.SmallestNonzeroFloat64 * (1 << 52), math.MaxFloat64}
+	for n := range 10 {
+		for pos := -1; pos < n; pos++ {
+			for _, bad := range outside {
+				src := make([]float64, n)
+				for i := range src {
+					src[i] = math.Ldexp(1+float64(i)*0.37, i*9-40)
+				}
+				if pos >= 0 {
+					src[pos] = bad
+				}
+				dst := make([]float64, n)
+				Log2Slice(dst, src)
+				in := append([]float64(nil), src...)
+				Log2Slice(in, in)
+				for i, x := range src {
+					want := math.Float64bits(Log2(x))
+					if math.Float64bits(dst[i]) != want || math.Float64bits(in[i]) != want {
+						t.Fatalf("n %d, %v at %d: element %d (%v) = %v / %v in place, want %v", n, bad, pos, i, x, dst[i], in[i], Log2(x))
+					}
+				}
+			}
+		}
+	}
+}
