@@ -16,7 +16,7 @@
 //
 // Digests are kept in memory for the process (watch re-renders) and, where
 // the operating system reports inode-change times (Linux, macOS), in a
-// directory of small files shared by every mixdown on the machine: by
+// directory of small files shared by every mixdown the user runs: by
 // default the "mixdown/digests" folder of the user's cache directory
 // (os.UserCacheDir: $XDG_CACHE_HOME or ~/.cache on Linux), or the folder
 // named by $MIXDOWN_DIGESTS; MIXDOWN_DIGESTS=off keeps digests in memory
@@ -257,7 +257,7 @@ func (c *Cache) store(abs string, id identity, sum [sha256.Size]byte) {
 		return
 	}
 	p := c.entryPath(abs, id)
-	if err := os.MkdirAll(filepath.Dir(p), 0o777); err != nil {
+	if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil { // private: see docs/security.md
 		return
 	}
 	f, err := os.CreateTemp(filepath.Dir(p), "tmp-*")
