@@ -21,20 +21,30 @@ var exp2Consts = func() (k [16]float64) {
 // at least as long as src; it may be src itself (in place), but must not
 // otherwise overlap it. On amd64 the fast path runs on two elements at a
 // time in SSE2 lanes (exp2x2: Exp2's operations in its order per lane, the
-// same bits; TestSliceKernels); the rest, and a pair with an element
+// same bits; TestSliceKernels, TestSlicePairs); the rest, and a pair with an element
 // outside the fast path's range, go through Exp2.
-func Exp2Slice(dst, src []float64) {
+func Exp2Slice(dst, src []float64) { slicePairs(dst, src, exp2Pairs, Exp2) }
+
+func exp2Pairs(dst, src *float64, n int) int {
+	return exp2x2(dst, src, n, &exp2Consts, &exp2Bits[0], &exp2Tail[0])
+}
+
+// slicePairs sets dst[i] = scalar(src[i]) with kernel, which runs pairs
+// of elements until it meets a pair it cannot compute (or the end) and
+// returns how many elements it wrote. That pair goes through scalar, and
+// the kernel resumes after it; an odd last element goes through scalar.
+func slicePairs(dst, src []float64, kernel func(dst, src *float64, n int) int, scalar func(float64) float64) {
 	dst = dst[:len(src)]
 	for len(src) >= 2 {
 		n := len(src) &^ 1
-		k := exp2x2(&dst[0], &src[0], n, &exp2Consts, &exp2Bits[0], &exp2Tail[0])
+		k := kernel(&dst[0], &src[0], n)
 		if k < n {
-			dst[k], dst[k+1] = Exp2(src[k]), Exp2(src[k+1])
+			dst[k], dst[k+1] = scalar(src[k]), scalar(src[k+1])
 			k += 2
 		}
 		dst, src = dst[k:], src[k:]
 	}
 	if len(src) == 1 {
-		dst[0] = Exp2(src[0])
+		dst[0] = scalar(src[0])
 	}
 }

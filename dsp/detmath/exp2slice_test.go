@@ -146,63 +146,46 @@ const (
 	log2Golden = "e5ead8ccc0a59295c665c2728a3d0d2566f8f6e0b99ad14698b59e5c0901df9f"
 )
 
-// TestExp2SlicePairs: every length up to 9, with an element outside the
-// fast path (|x| > 1000, ±Inf, NaN) or none at each position, in place and
-// not: the pairwise kernel must hand exactly those pairs to Exp2 and keep
-// every element's bits.
-func TestExp2SlicePairs(t *testing.T) {
-	outside := []float64{1000.5, -1000.5, 1e4, -1e4, math.Inf(1), math.Inf(-1), math.NaN(), 1024, -1075}
-	for n := range 10 {
-		for pos := -1; pos < n; pos++ {
-			for _, bad := range outside {
-				src := make([]float64, n)
-				for i := range src {
-					src[i] = float64(i)*7.3 - 20.1
-				}
-				if pos >= 0 {
-					src[pos] = bad
-				}
-				dst := make([]float64, n)
-				Exp2Slice(dst, src)
-				in := append([]float64(nil), src...)
-				Exp2Slice(in, in)
-				for i, x := range src {
-					want := math.Float64bits(Exp2(x))
-					if math.Float64bits(dst[i]) != want || math.Float64bits(in[i]) != want {
-						t.Fatalf("n %d, %v at %d: element %d (%v) = %v / %v in place, want %v", n, bad, pos, i, x, dst[i], in[i], Exp2(x))
+// TestSlicePairs: every length up to 9, with an element outside the
+// fast path or none at each position, in place and not: the pairwise
+// kernel must stop at each pair position, hand exactly that pair to the
+// scalar function, resume after it, and keep every element's bits. Exp2's
+// outside is |x| > 1000, ±Inf and NaN; Log2's is zero (either sign),
+// subnormal, negative, ±Inf and NaN, with the smallest and largest
+// normals, which border it, among them.
+func TestSlicePairs(t *testing.T) {
+	for _, k := range []struct {
+		name    string
+		scalar  func(float64) float64
+		slice   func(dst, src []float64)
+		inside  func(i int) float64
+		outside []float64
+	}{
+		{"Exp2", Exp2, Exp2Slice, func(i int) float64 { return float64(i)*7.3 - 20.1 },
+			[]float64{1000.5, -1000.5, 1e4, -1e4, math.Inf(1), math.Inf(-1), math.NaN(), 1024, -1075}},
+		{"Log2", Log2, Log2Slice, func(i int) float64 { return math.Ldexp(1+float64(i)*0.37, i*9-40) },
+			[]float64{0, math.Copysign(0, -1), 5e-324, 2.2e-308, -1, math.Inf(1), math.Inf(-1), math.NaN(),
+				math.SmallestNonzeroFloat64 * (1 << 52), math.MaxFloat64}},
+	} {
+		for n := range 10 {
+			for pos := -1; pos < n; pos++ {
+				for _, bad := range k.outside {
+					src := make([]float64, n)
+					for i := range src {
+						src[i] = k.inside(i)
 					}
-				}
-			}
-		}
-	}
-}
-
-// TestLog2SlicePairs: an element outside Log2's fast path (zero, either
-// sign; subnormal; negative; Inf; NaN; the largest and smallest normals
-// border it) at every position of short slices, so the amd64 kernel stops
-// at each pair position and the rest resumes after it, out of place and
-// in place.
-func TestLog2SlicePairs(t *testing.T) {
-	outside := []float64{0, math.Copysign(0, -1), 5e-324, 2.2e-308, -1, math.Inf(1), math.Inf(-1), math.NaN(),
-		math.SmallestNonzeroFloat64 * (1 << 52), math.MaxFloat64}
-	for n := range 10 {
-		for pos := -1; pos < n; pos++ {
-			for _, bad := range outside {
-				src := make([]float64, n)
-				for i := range src {
-					src[i] = math.Ldexp(1+float64(i)*0.37, i*9-40)
-				}
-				if pos >= 0 {
-					src[pos] = bad
-				}
-				dst := make([]float64, n)
-				Log2Slice(dst, src)
-				in := append([]float64(nil), src...)
-				Log2Slice(in, in)
-				for i, x := range src {
-					want := math.Float64bits(Log2(x))
-					if math.Float64bits(dst[i]) != want || math.Float64bits(in[i]) != want {
-						t.Fatalf("n %d, %v at %d: element %d (%v) = %v / %v in place, want %v", n, bad, pos, i, x, dst[i], in[i], Log2(x))
+					if pos >= 0 {
+						src[pos] = bad
+					}
+					dst := make([]float64, n)
+					k.slice(dst, src)
+					in := append([]float64(nil), src...)
+					k.slice(in, in)
+					for i, x := range src {
+						want := math.Float64bits(k.scalar(x))
+						if math.Float64bits(dst[i]) != want || math.Float64bits(in[i]) != want {
+							t.Fatalf("%sSlice, n %d, %v at %d: element %d (%v) = %v / %v in place, want %v", k.name, n, bad, pos, i, x, dst[i], in[i], k.scalar(x))
+						}
 					}
 				}
 			}

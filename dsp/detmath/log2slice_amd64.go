@@ -25,20 +25,10 @@ var (
 // at least as long as src; it may be src itself (in place), but must not
 // otherwise overlap it. On amd64 the fast path runs on two elements at a
 // time in SSE2 lanes (log2x2: Log2's operations in its order per lane, the
-// same bits; TestSliceKernels, TestLog2SlicePairs); a pair with an element
+// same bits; TestSliceKernels, TestSlicePairs); a pair with an element
 // outside the fast path goes through Log2.
-func Log2Slice(dst, src []float64) {
-	dst = dst[:len(src)]
-	for len(src) >= 2 {
-		n := len(src) &^ 1
-		k := log2x2(&dst[0], &src[0], n, &log2Consts, &log2GPR, &log2Tab)
-		if k < n {
-			dst[k], dst[k+1] = Log2(src[k]), Log2(src[k+1])
-			k += 2
-		}
-		dst, src = dst[k:], src[k:]
-	}
-	if len(src) == 1 {
-		dst[0] = Log2(src[0])
-	}
+func Log2Slice(dst, src []float64) { slicePairs(dst, src, log2Pairs, Log2) }
+
+func log2Pairs(dst, src *float64, n int) int {
+	return log2x2(dst, src, n, &log2Consts, &log2GPR, &log2Tab)
 }
