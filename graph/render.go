@@ -203,14 +203,14 @@ func render(ctx context.Context, g *Graph, opts Options) ([]OutputResult, error)
 	results := make([]OutputResult, 0, len(sinks))
 	for i, s := range sinks {
 		// The hash of the file is read back while it syncs to disk.
-		digest, err := s.w.CommitSum()
+		fileSum, err := s.w.CommitSum()
 		if err != nil {
 			for _, rest := range sinks[i+1:] {
 				rest.w.Abort()
 			}
 			return nil, fmt.Errorf("%s: %w", s.o.Address, err)
 		}
-		sum := hex.EncodeToString(digest[:])
+		sum := hex.EncodeToString(fileSum[:])
 		results = append(results, OutputResult{
 			Address:  s.o.Address,
 			Path:     s.o.Path,

@@ -140,6 +140,12 @@ func (f *AtomicFile) Commit() error {
 	if err := f.finish("Commit"); err != nil {
 		return err
 	}
+	return f.publish()
+}
+
+// publish renames the finished temporary file over the path and syncs the
+// folder; on failure it removes the temporary file.
+func (f *AtomicFile) publish() error {
 	if err := os.Rename(f.tmp, f.path); err != nil {
 		f.state = atomicAborted
 		os.Remove(f.tmp)
@@ -166,13 +172,7 @@ func (f *AtomicFile) CommitSum() (sum [sha256.Size]byte, err error) {
 	if err := f.finishWith("Commit", func() error { return <-hashed }); err != nil {
 		return sum, err
 	}
-	if err := os.Rename(f.tmp, f.path); err != nil {
-		f.state = atomicAborted
-		os.Remove(f.tmp)
-		return sum, fmt.Errorf("%s: %w", f.path, err)
-	}
-	syncDir(filepath.Dir(f.path))
-	return sum, nil
+	return sum, f.publish()
 }
 
 // CommitNoReplace is Commit, except that it fails with an error matching

@@ -90,16 +90,17 @@ func ProcessSeries2(c []Coeffs, s0, s1 []State, x0, x1 []float64) {
 	}
 	if len(c) == 4 { // the common EQ: one kernel call per block
 		n = series4x2Flushing((*[4]Coeffs)(c), (*[4]State)(s0), (*[4]State)(s1), x0, x1, n)
-	}
-	for len(x0) > 0 && len(c) != 4 {
-		m := min(len(x0), FlushInterval-n)
-		series2Run(c, s0, s1, x0[:m], x1[:m])
-		if n += m; n == FlushInterval {
-			flushAll(s0)
-			flushAll(s1)
-			n = 0
+	} else {
+		for len(x0) > 0 {
+			m := min(len(x0), FlushInterval-n)
+			series2Run(c, s0, s1, x0[:m], x1[:m])
+			if n += m; n == FlushInterval {
+				flushAll(s0)
+				flushAll(s1)
+				n = 0
+			}
+			x0, x1 = x0[m:], x1[m:]
 		}
-		x0, x1 = x0[m:], x1[m:]
 	}
 	for k := range s0 {
 		s0[k].n, s1[k].n = n, n

@@ -233,7 +233,6 @@ func (c *Compressor) ProcessKeyed(buf, key [][]float64) {
 // every frame), no ballistics once settled at 0, and the makeup gain
 // without an Exp2.
 func (c *Compressor) detect(key [][]float64, g []float64) {
-	makeupDB := c.makeupDB
 	wet, dry := c.wet, c.dry
 	// The levels go into g (a quiet block then needs no other buffer), their
 	// logarithms into c.level.
@@ -256,7 +255,7 @@ func (c *Compressor) detect(key [][]float64, g []float64) {
 		dbPerUnit: dbPerUnit, kneeLo: c.gc.kneeLo, kneeHi: c.gc.kneeHi,
 		kneeBits: c.gc.kneeBits, invTwoW: c.gc.invTwoW, slope: c.gc.slope,
 		start: start, attack: c.bal.attack, release: c.bal.release,
-		makeupDB: makeupDB,
+		makeupDB: c.makeupDB,
 	}.withConstants()
 	c.yL = curveBallistics(lg, g, &k, c.yL)
 	detmath.Exp2Slice(g, g)
