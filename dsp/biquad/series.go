@@ -107,6 +107,31 @@ func ProcessSeries2(c []Coeffs, s0, s1 []State, x0, x1 []float64) {
 	}
 }
 
+// ProcessSeries2Pair is ProcessSeries2 for two stereo signals at once: a
+// (sections ca, memories sa0 and sa1, channels xa0 and xa1) and b, each
+// with its own sections and memories, in one pass where a kernel can run
+// them together (four sections each, AVX on amd64). Two independent
+// recursions then share one pass's latency. Each signal gets exactly
+// ProcessSeries2's bits. It reports false, having changed nothing, when no
+// kernel runs this pair: call ProcessSeries2 for each. All four channels
+// must be as long as xa0.
+func ProcessSeries2Pair(ca []Coeffs, sa0, sa1 []State, xa0, xa1 []float64, cb []Coeffs, sb0, sb1 []State, xb0, xb1 []float64) bool {
+	if !pairKernel || len(ca) != 4 || len(cb) != 4 || len(sa0) < 4 || len(sa1) < 4 || len(sb0) < 4 || len(sb1) < 4 {
+		return false
+	}
+	n := sa0[0].n
+	for k := range 4 {
+		if sa0[k].n != n || sa1[k].n != n || sb0[k].n != n || sb1[k].n != n {
+			return false
+		}
+	}
+	n = series4x2x2Flushing((*[4]Coeffs)(ca), (*[4]Coeffs)(cb), (*[4]State)(sa0), (*[4]State)(sa1), (*[4]State)(sb0), (*[4]State)(sb1), xa0, xa1, xb0, xb1, n)
+	for k := range 4 {
+		sa0[k].n, sa1[k].n, sb0[k].n, sb1[k].n = n, n, n, n
+	}
+	return true
+}
+
 // series2Run is ProcessSeries2 over x0, x1 without flushing or counting.
 func series2Run(c []Coeffs, s0, s1 []State, x0, x1 []float64) {
 	for len(c) > 0 {

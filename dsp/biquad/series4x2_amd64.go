@@ -5,6 +5,8 @@ package biquad
 import (
 	"math"
 
+	"golang.org/x/sys/cpu"
+
 	"github.com/mixdown/mixdown/dsp"
 )
 
@@ -56,4 +58,51 @@ func series4x2Every(c *[4]Coeffs, s0, s1 *[4]State, x0, x1 []float64, phase, eve
 		s0[k].s1, s1[k].s1, s0[k].s2, s1[k].s2 = m[0], m[1], m[2], m[3]
 	}
 	return phase
+}
+
+// series4x2x2AVX is in series4x2x2_amd64.s.
+//
+//go:noescape
+func series4x2x2AVX(c *[88]float64, s *[32]float64, xa0, xa1, xb0, xb1 *float64, n, phase, every int) int
+
+// pairKernel reports whether series4x2x2Flushing runs: it needs AVX.
+var pairKernel = cpu.X86.HasAVX
+
+// series4x2x2Flushing is series4x2Flushing for two stereo signals at once,
+// a (sections ca, memories sa0 and sa1, channels xa0 and xa1) and b, in
+// the four lanes of AVX registers, with the checkpoints counted from n for
+// all of them; it returns the count after the block. Every channel gets
+// series4x2Flushing's bits (see series4x2x2AVX and
+// TestSeries4x2x2MatchesPairs). Only when pairKernel; all four channels
+// as long as xa0.
+func series4x2x2Flushing(ca, cb *[4]Coeffs, sa0, sa1, sb0, sb1 *[4]State, xa0, xa1, xb0, xb1 []float64, n int) int {
+	if len(xa0) == 0 {
+		return n
+	}
+	xa1, xb0, xb1 = xa1[:len(xa0)], xb0[:len(xa0)], xb1[:len(xa0)]
+	var cc [88]float64
+	var st [32]float64
+	for k := range ca {
+		for j, v := range [5][2]float64{
+			{ca[k].B0, cb[k].B0}, {ca[k].B1, cb[k].B1}, {ca[k].B2, cb[k].B2},
+			{ca[k].A1, cb[k].A1}, {ca[k].A2, cb[k].A2},
+		} {
+			q := (*[4]float64)(cc[4*(5*k+j):])
+			q[0], q[1], q[2], q[3] = v[0], v[0], v[1], v[1]
+		}
+		m := (*[8]float64)(st[8*k:])
+		m[0], m[1], m[2], m[3] = sa0[k].s1, sa1[k].s1, sb0[k].s1, sb1[k].s1
+		m[4], m[5], m[6], m[7] = sa0[k].s2, sa1[k].s2, sb0[k].s2, sb1[k].s2
+	}
+	abs := math.Float64frombits(1<<63 - 1)
+	for i := range 4 {
+		cc[80+i], cc[84+i] = abs, dsp.DenormalThreshold
+	}
+	n = series4x2x2AVX(&cc, &st, &xa0[0], &xa1[0], &xb0[0], &xb1[0], len(xa0), n, FlushInterval)
+	for k := range ca {
+		m := (*[8]float64)(st[8*k:])
+		sa0[k].s1, sa1[k].s1, sb0[k].s1, sb1[k].s1 = m[0], m[1], m[2], m[3]
+		sa0[k].s2, sa1[k].s2, sb0[k].s2, sb1[k].s2 = m[4], m[5], m[6], m[7]
+	}
+	return n
 }

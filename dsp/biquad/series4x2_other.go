@@ -26,3 +26,12 @@ func series4x2Flushing(c *[4]Coeffs, s0, s1 *[4]State, x0, x1 []float64, n int) 
 	}
 	return n
 }
+
+// pairKernel is false: series4x2x2Flushing has no kernel here.
+const pairKernel = false
+
+// series4x2x2Flushing is series4x2Flushing over a, then over b.
+func series4x2x2Flushing(ca, cb *[4]Coeffs, sa0, sa1, sb0, sb1 *[4]State, xa0, xa1, xb0, xb1 []float64, n int) int {
+	series4x2Flushing(ca, sa0, sa1, xa0, xa1, n)
+	return series4x2Flushing(cb, sb0, sb1, xb0, xb1, n)
+}
