@@ -50,6 +50,21 @@ type KeyedProcessor interface {
 	ProcessKeyed(buf, key [][]float64)
 }
 
+// PairProcessor is a Processor that can run together with another of its
+// own kind over a second signal, in one pass, giving each exactly the
+// output Process would: two independent recursions then share one pass's
+// latency (two tracks' EQs in the lanes of one vector register). The
+// graph pairs the chains of tracks shaped alike.
+type PairProcessor interface {
+	Processor
+	// ProcessPair is Process(buf) on this processor and other.Process(obuf)
+	// on other, at once, with the same result bit for bit. It reports
+	// false, having changed nothing, when the two cannot run together
+	// (other of another kind or shape, or no kernel for them on this
+	// machine): then call Process on each.
+	ProcessPair(buf [][]float64, other Processor, obuf [][]float64) bool
+}
+
 // DenormalThreshold is the magnitude below which feedback state is flushed
 // to zero. Go has no flush-to-zero mode, and subnormal arithmetic is up to
 // 100 times slower on common CPUs, so IIR and feedback paths flush by hand.

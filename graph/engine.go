@@ -33,6 +33,7 @@ type Options struct {
 	Cache *Cache
 
 	noCacheReads bool // record only: a retry after errCacheShort
+	noPairs      bool // every chain runs alone (tests compare; see pair.go)
 	keysOnly     bool // NewEngine stops once the nodes are keyed (Keys)
 }
 
@@ -126,6 +127,12 @@ type nodeState struct {
 	skip   bool        // nothing live needs this node: not processed
 	frames int64       // frames processed (rendered or read from cache)
 	cached int64       // of which read from the cache
+
+	// Chains run in pairs (pair.go): partner's chain runs with this
+	// node's, in this node's item; a node that follows another is run by
+	// it, and its own item does nothing.
+	partner *nodeState
+	follows bool
 }
 
 type keyedProc struct {
@@ -381,6 +388,9 @@ func NewEngine(g *Graph, opts Options) (*Engine, error) {
 		workers = runtime.GOMAXPROCS(0)
 	}
 	e.setupPipes()
+	if !opts.noPairs {
+		e.pairNodes()
+	}
 	e.runMaster = func() { e.masterErr = e.masterBlock(e.masterN) }
 	// A step runs every node and the master.
 	if workers = min(workers, len(e.order)+1); workers > 1 {
@@ -596,7 +606,7 @@ func (e *Engine) step(nodes []*nodeState, master bool) {
 			fn()
 		}
 		for _, node := range nodes {
-			node.process(e.blockSize)
+			node.run(e.blockSize)
 		}
 	}
 	e.steps++
@@ -771,6 +781,12 @@ func (n *nodeState) process(frames int) {
 		n.err = err
 		return
 	}
+	n.place(frames)
+}
+
+// place applies the fader and pan (out) and the pre-fader placement (pre)
+// to the chain's output in view, and checks what the node produced.
+func (n *nodeState) place(frames int) {
 	if n.needPre {
 		placeStereo(n.pre, n.view, n.preL, n.preR, frames)
 	}
@@ -810,23 +826,34 @@ func (n *nodeState) runChain(frames int) error {
 		}
 		return n.hit.read(n.buf, frames)
 	}
-	// A recorded node renders straight into the cache's memory when the
-	// block fits in the chunk being filled: nothing is copied.
-	var scratch [][]float64
+	scratch, err := n.chainIn(frames)
+	if err == nil {
+		n.processChain(frames)
+	}
+	return n.chainOut(frames, scratch, err)
+}
+
+// chainIn reads the node's source, or sums its inputs, into buf: the
+// chain's input. A recorded node renders straight into the cache's memory
+// when the block fits in the chunk being filled, so nothing is copied;
+// scratch is then the node's own buffer, for chainOut to put back.
+func (n *nodeState) chainIn(frames int) (scratch [][]float64, err error) {
 	if n.rec != nil {
 		if slot := n.rec.slot(frames); slot != nil {
 			scratch, n.buf = n.buf, slot
 		}
 	}
-	var err error
 	if n.track != nil {
 		err = n.read(frames)
 	} else {
 		n.sumInputs(frames)
 	}
-	if err == nil {
-		n.processChain(frames)
-	}
+	return scratch, err
+}
+
+// chainOut records the chain's output (when the node is recorded) after
+// chainIn and the chain, and returns err.
+func (n *nodeState) chainOut(frames int, scratch [][]float64, err error) error {
 	if scratch != nil {
 		n.buf = scratch
 		if err == nil {
@@ -1134,7 +1161,7 @@ func (p *pool) item(i int) bool {
 		i--
 	}
 	if i < len(p.nodes) {
-		p.nodes[i].process(p.n)
+		p.nodes[i].run(p.n)
 		return true
 	}
 	return false

@@ -371,6 +371,31 @@ func (e *EQ) Process(buf [][]float64) {
 	}
 }
 
+// ProcessPair implements dsp.PairProcessor: this EQ over buf and other
+// (an *EQ) over obuf, both stereo with four sections in use, in one pass
+// (biquad.ProcessSeries2Pair), each with exactly Process's output. It
+// reports false, having changed nothing, for any other shape.
+func (e *EQ) ProcessPair(buf [][]float64, other dsp.Processor, obuf [][]float64) bool {
+	o, ok := other.(*EQ)
+	if !ok || o == e || len(buf) != 2 || len(obuf) != 2 || len(e.run) != 4 || len(o.run) != 4 || len(obuf[0]) != len(buf[0]) {
+		return false
+	}
+	a0, a1 := e.scratch[:4], e.scratch[4:8]
+	b0, b1 := o.scratch[:4], o.scratch[4:8]
+	e.gather(0, a0)
+	e.gather(1, a1)
+	o.gather(0, b0)
+	o.gather(1, b1)
+	if !biquad.ProcessSeries2Pair(e.run, a0, a1, buf[0], buf[1], o.run, b0, b1, obuf[0], obuf[1]) {
+		return false // the gathered copies are dropped: nothing changed
+	}
+	e.scatter(0, a0)
+	e.scatter(1, a1)
+	o.scatter(0, b0)
+	o.scatter(1, b1)
+	return true
+}
+
 // gather copies channel ch's memory of the sections in use into dst.
 func (e *EQ) gather(ch int, dst []biquad.State) {
 	st := e.state[ch*cap(e.bands)*MaxSections:]
