@@ -204,15 +204,55 @@ func (c *Compressor) ProcessKeyed(buf, key [][]float64) {
 	if len(buf) == 0 || len(buf[0]) == 0 {
 		return
 	}
-	n := len(buf[0])
-	g := c.gain[:n]
+	g := c.gain[:len(buf[0])]
 	c.detect(key, g)
+	c.apply(buf, g)
+}
+
+// ProcessPair implements dsp.PairProcessor: this compressor over buf and
+// other (a *Compressor) over obuf, each detecting on its own signal, with
+// both ballistics in one pass of a kernel's lanes (curveBallisticsPair).
+// Each gets exactly Process's output. It reports false, having changed
+// nothing, where there is no such kernel, for blocks of different lengths,
+// or when one compressor's attack is slower than its release and the
+// other's is not.
+func (c *Compressor) ProcessPair(buf [][]float64, other dsp.Processor, obuf [][]float64) bool {
+	o, ok := other.(*Compressor)
+	if !ok || o == c || !pairCurve || len(buf) == 0 || len(obuf) == 0 || len(buf[0]) == 0 || len(obuf[0]) != len(buf[0]) ||
+		(c.bal.attack > c.bal.release) != (o.bal.attack > o.bal.release) {
+		return false
+	}
+	n := len(buf[0])
+	ga, gb := c.gain[:n], o.gain[:n]
+	ka, busyA := c.detectCurve(buf, ga)
+	kb, busyB := o.detectCurve(obuf, gb)
+	switch {
+	case busyA && busyB:
+		c.yL, o.yL = curveBallisticsPair(c.level[:n], ga, &ka, c.yL, o.level[:n], gb, &kb, o.yL)
+	case busyA:
+		c.yL = curveBallistics(c.level[:n], ga, &ka, c.yL)
+	case busyB:
+		o.yL = curveBallistics(o.level[:n], gb, &kb, o.yL)
+	}
+	if busyA {
+		c.detectGain(ga)
+	}
+	if busyB {
+		o.detectGain(gb)
+	}
+	c.apply(buf, ga)
+	o.apply(obuf, gb)
+	return true
+}
+
+// apply delays buf by the lookahead and multiplies it by the gain g.
+func (c *Compressor) apply(buf [][]float64, g []float64) {
 	for ch, x := range buf {
 		x = x[:len(g)]
 		c.delay.run(ch, x)
 		mulSlice(x, g)
 	}
-	c.delay.advance(n)
+	c.delay.advance(len(g))
 }
 
 // detect fills g with the per-frame output gain (wet*gain + dry) for the
@@ -233,33 +273,49 @@ func (c *Compressor) ProcessKeyed(buf, key [][]float64) {
 // every frame), no ballistics once settled at 0, and the makeup gain
 // without an Exp2.
 func (c *Compressor) detect(key [][]float64, g []float64) {
-	wet, dry := c.wet, c.dry
+	k, busy := c.detectCurve(key, g)
+	if !busy {
+		return
+	}
+	c.yL = curveBallistics(c.level[:len(g)], g, &k, c.yL)
+	c.detectGain(g)
+}
+
+// detectCurve is detect's first passes: the levels into g and their
+// logarithms into c.level, and the parameters of the curve and ballistics
+// pass. On a block that needs no more (quiet throughout, the ballistics
+// settled at 0) it fills g with the idle gain and reports false.
+func (c *Compressor) detectCurve(key [][]float64, g []float64) (curveParams, bool) {
 	// The levels go into g (a quiet block then needs no other buffer), their
 	// logarithms into c.level.
 	start, dbPerUnit, loud := c.levels(key, g)
 	lg := c.level[:len(g)]
 	if !loud && c.yL == 0 {
 		// step(0, 0) is 0, and 2^((makeup - 0)·k) is makeupGain exactly.
-		idle := float64(wet*c.makeupGain) + dry
+		idle := float64(c.wet*c.makeupGain) + c.dry
 		for i := range g {
 			g[i] = idle
 		}
-		return
+		return curveParams{}, false
 	}
 	if loud {
 		c.log2Above(lg, g, start)
 	} else {
 		clear(lg) // every frame is masked to 0 below; keep lg finite anyway
 	}
-	k := curveParams{
+	return curveParams{
 		dbPerUnit: dbPerUnit, kneeLo: c.gc.kneeLo, kneeHi: c.gc.kneeHi,
 		kneeBits: c.gc.kneeBits, invTwoW: c.gc.invTwoW, slope: c.gc.slope,
 		start: start, attack: c.bal.attack, release: c.bal.release,
 		makeupDB: c.makeupDB,
-	}.withConstants()
-	c.yL = curveBallistics(lg, g, &k, c.yL)
+	}.withConstants(), true
+}
+
+// detectGain is detect's last passes: the exponents the curve and
+// ballistics pass left in g become gains, blended wet/dry.
+func (c *Compressor) detectGain(g []float64) {
 	detmath.Exp2Slice(g, g)
-	if wet != 1 || dry != 0 { // wet·g + dry is g itself for a fully wet mix
+	if wet, dry := c.wet, c.dry; wet != 1 || dry != 0 { // wet·g + dry is g itself for a fully wet mix
 		for i, v := range g {
 			g[i] = float64(wet*v) + dry
 		}

@@ -18,60 +18,13 @@ import (
 // huge.
 func TestCurveBallisticsMatchesGo(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 5))
-	type config struct {
-		threshold, ratio, knee, attack, release, makeup float64
-	}
-	configs := []config{
-		{-20, 3, 0, 10, 100, 0},  // the benchmark's
-		{-20, 3, 6, 10, 100, 3},  // soft knee, makeup
-		{-30, 8, 12, 200, 5, -2}, // attack slower than release
-		{-10, 2, 0, 0, 50, 0},    // instant attack
-		{-10, 20, 2, 5, 0, 1},    // instant release
-		{-18, 4, 6, 30, 30, 0},   // equal constants
-		{0, 1, 0, 10, 100, 0},    // ratio 1: slope 0
-		{-60, 100, 24, 1, 1000, 12},
-	}
-	specials := []float64{math.NaN(), math.Inf(1), 0, 5e-324, 1e-300, 1e300, -1, math.Copysign(0, -1)}
-	for ci, cf := range configs {
-		gc := newGainComputer(cf.threshold, cf.ratio, cf.knee)
-		bal := newBallistics(cf.attack, cf.release, 48000)
+	for ci, cf := range curveConfigs {
 		for _, rms := range []bool{false, true} {
-			start, dbPerUnit := gc.kneeStart, dbPerOctave
-			if rms {
-				start, dbPerUnit = start*start, dbPerOctave/2
-			}
-			k := curveParams{
-				dbPerUnit: dbPerUnit, kneeLo: gc.kneeLo, kneeHi: gc.kneeHi,
-				kneeBits: gc.kneeBits, invTwoW: gc.invTwoW, slope: gc.slope,
-				start: start, attack: bal.attack, release: bal.release,
-				makeupDB: cf.makeup,
-			}.withConstants()
+			k := cf.params(rms)
 			yAsm, yGo := 0.0, 0.0
 			for block := range 60 {
-				n := 1 + rng.IntN(700)
-				lv := make([]float64, n)
-				amp := math.Pow(10, -3*rng.Float64()) // 0 to -60 dB
-				for i := range lv {
-					switch mode := block % 6; {
-					case mode == 0: // silence: the release toward the floor
-						lv[i] = 0
-					case mode == 1: // exactly at the start
-						lv[i] = start
-					case mode == 5 && rng.IntN(4) == 0:
-						lv[i] = specials[rng.IntN(len(specials))]
-					default: // program-like: crosses the knee unpredictably
-						lv[i] = amp * math.Abs(rng.NormFloat64())
-						if rms {
-							lv[i] *= lv[i]
-						}
-					}
-				}
-				if block == 59 {
-					for i := range lv {
-						lv[i] = bittest.Value(rng, 1e300)
-					}
-				}
-				lg := make([]float64, n)
+				lv := curveLevels(rng, block, 1+rng.IntN(700), k.start, rms)
+				lg := make([]float64, len(lv))
 				detmath.Log2Slice(lg, lv)
 				gAsm := append([]float64(nil), lv...)
 				gGo := append([]float64(nil), lv...)
@@ -92,6 +45,71 @@ func TestCurveBallisticsMatchesGo(t *testing.T) {
 			}
 		}
 	}
+}
+
+type curveConfig struct {
+	threshold, ratio, knee, attack, release, makeup float64
+}
+
+// curveConfigs are the compressor settings the kernels are checked with.
+var curveConfigs = []curveConfig{
+	{-20, 3, 0, 10, 100, 0},  // the benchmark's
+	{-20, 3, 6, 10, 100, 3},  // soft knee, makeup
+	{-30, 8, 12, 200, 5, -2}, // attack slower than release
+	{-10, 2, 0, 0, 50, 0},    // instant attack
+	{-10, 20, 2, 5, 0, 1},    // instant release
+	{-18, 4, 6, 30, 30, 0},   // equal constants
+	{0, 1, 0, 10, 100, 0},    // ratio 1: slope 0
+	{-60, 100, 24, 1, 1000, 12},
+}
+
+// params are the kernel's parameters for cf at 48 kHz, for a peak or an
+// RMS detector.
+func (cf curveConfig) params(rms bool) curveParams {
+	gc := newGainComputer(cf.threshold, cf.ratio, cf.knee)
+	bal := newBallistics(cf.attack, cf.release, 48000)
+	start, dbPerUnit := gc.kneeStart, dbPerOctave
+	if rms {
+		start, dbPerUnit = start*start, dbPerOctave/2
+	}
+	return curveParams{
+		dbPerUnit: dbPerUnit, kneeLo: gc.kneeLo, kneeHi: gc.kneeHi,
+		kneeBits: gc.kneeBits, invTwoW: gc.invTwoW, slope: gc.slope,
+		start: start, attack: bal.attack, release: bal.release,
+		makeupDB: cf.makeup,
+	}.withConstants()
+}
+
+// curveLevels returns n detector levels for test block number block:
+// silence (the release toward the floor), exactly the knee start,
+// program-like levels that cross the knee unpredictably, some with NaN,
+// Inf, 0, subnormal, huge, negative and -0 levels among them, and (block
+// 59) values from the whole float64 range.
+func curveLevels(rng *rand.Rand, block, n int, start float64, rms bool) []float64 {
+	specials := []float64{math.NaN(), math.Inf(1), 0, 5e-324, 1e-300, 1e300, -1, math.Copysign(0, -1)}
+	lv := make([]float64, n)
+	amp := math.Pow(10, -3*rng.Float64()) // 0 to -60 dB
+	for i := range lv {
+		switch mode := block % 6; {
+		case mode == 0: // silence: the release toward the floor
+			lv[i] = 0
+		case mode == 1: // exactly at the start
+			lv[i] = start
+		case mode == 5 && rng.IntN(4) == 0:
+			lv[i] = specials[rng.IntN(len(specials))]
+		default: // program-like: crosses the knee unpredictably
+			lv[i] = amp * math.Abs(rng.NormFloat64())
+			if rms {
+				lv[i] *= lv[i]
+			}
+		}
+	}
+	if block == 59 {
+		for i := range lv {
+			lv[i] = bittest.Value(rng, 1e300)
+		}
+	}
+	return lv
 }
 
 // TestCurveBallisticsCoversBranches makes sure the inputs above reach the
@@ -124,18 +142,19 @@ func TestCurveBallisticsCoversBranches(t *testing.T) {
 	}
 }
 
-// TestCurveBallisticsEdges runs both loops on constructed frames that sit
-// exactly on each comparison's boundary: a level equal to the start with a
-// curve that would reduce, a feedback product of exactly -flush and
-// +flush, and a release landing exactly on the floor.
-func TestCurveBallisticsEdges(t *testing.T) {
+// curveEdgeCase is a block of frames built to sit on a comparison's
+// boundary.
+type curveEdgeCase struct {
+	name  string
+	k     curveParams
+	y     float64
+	lg, g []float64 // g holds the levels on entry
+}
+
+// curveEdgeCases are TestCurveBallisticsEdges' blocks.
+func curveEdgeCases() []curveEdgeCase {
 	base := curveParams{dbPerUnit: 1, slope: 1, start: 0.5, attack: 0.5, release: 0.5}
-	cases := []struct {
-		name  string
-		k     curveParams
-		y     float64
-		lg, g []float64 // g holds the levels on entry
-	}{
+	return []curveEdgeCase{
 		// The level equals the start: no reduction, whatever the log says.
 		{"level at start", base, 0, []float64{3, 3}, []float64{0.5, math.Nextafter(0.5, 1)}},
 		// d = y - r = -1e-30 and +1e-30 with a coefficient of 1: not
@@ -146,7 +165,17 @@ func TestCurveBallisticsEdges(t *testing.T) {
 		// Released from 2e-6 by half with no input: exactly the floor,
 		// which is kept; the next frame goes below it and ends at 0.
 		{"release at floor", base, 2 * releaseFloorDB, []float64{0, 0}, []float64{0, 0}},
+		// Released from 1.5e-6 by half: below the floor at once, so 0.
+		{"release below floor", base, 1.5 * releaseFloorDB, []float64{0, 0}, []float64{0, 0}},
 	}
+}
+
+// TestCurveBallisticsEdges runs both loops on constructed frames that sit
+// exactly on each comparison's boundary: a level equal to the start with a
+// curve that would reduce, a feedback product of exactly -flush and
+// +flush, and a release landing exactly on the floor.
+func TestCurveBallisticsEdges(t *testing.T) {
+	cases := curveEdgeCases()
 	for _, tc := range cases {
 		k := tc.k.withConstants()
 		gAsm := append([]float64(nil), tc.g...)
@@ -163,7 +192,7 @@ func TestCurveBallisticsEdges(t *testing.T) {
 		}
 	}
 	// The cases mean what they say on the Go loop itself.
-	k := base.withConstants()
+	k := cases[0].k.withConstants()
 	g := []float64{0.5}
 	if curveBallisticsGo([]float64{3}, g, &k, 0) != 0 {
 		t.Error("a level at the start reduced")
