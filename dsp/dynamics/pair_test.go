@@ -118,3 +118,32 @@ func TestCompressorProcessPair(t *testing.T) {
 func clone2(x [][]float64) [][]float64 {
 	return [][]float64{append([]float64(nil), x[0]...), append([]float64(nil), x[1]...)}
 }
+
+// BenchmarkCompressorPair is BenchmarkCompressorPeak for two compressors
+// on two signals, run as a pair (ProcessPair) and one after the other, in
+// ns per sample per channel (four channels).
+func BenchmarkCompressorPair(b *testing.B) {
+	for _, mode := range []string{"pair", "alone"} {
+		b.Run(mode, func(b *testing.B) {
+			const block = 512
+			p := DefaultCompressorParams()
+			p.ThresholdDB = -40
+			c, d := newPrepared(p, 2), newPrepared(p, 2)
+			sa, sb := testSignal(2, 1<<16, 1), testSignal(2, 1<<16, 2)
+			x, y := zeros(2, block), zeros(2, block)
+			pos := 0
+			for b.Loop() {
+				for ch := range x {
+					copy(x[ch], sa[ch][pos:pos+block])
+					copy(y[ch], sb[ch][pos:pos+block])
+				}
+				if mode != "pair" || !c.ProcessPair(x, d, y) {
+					c.Process(x)
+					d.Process(y)
+				}
+				pos = (pos + block) % (len(sa[0]) - block)
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*block*4), "ns/sample/ch")
+		})
+	}
+}
