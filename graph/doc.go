@@ -11,7 +11,9 @@
 // source order, then buses in source order, each node's main output before
 // its sends. Because every processor is block-size invariant and every sum
 // runs in the same order, the output is bit-identical for any block size
-// and any GOMAXPROCS.
+// and any GOMAXPROCS. Tracks whose chains are alike run in pairs, both
+// chains in one pass of each effect that can (pair.go); each track gets
+// the bits it gets alone.
 //
 // The strip of a track or bus is:
 //
