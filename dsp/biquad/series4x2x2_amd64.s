@@ -9,6 +9,21 @@
 	VCMPPD $1, Y11, Y10, Y10 \
 	VANDNPD m, Y10, m
 
+// SECTION(off, u, y, s1, s2, a1): one TDF-II section on four lanes, its
+// coefficients at off(AX) (B0 B1 B2 A1 A2, 32 bytes each), A1 also in a1:
+// y = B0*u + s1; s1 = (B1*u - A1*y) + s2; s2 = B2*u - A2*y. Y10 and Y11
+// are scratch.
+#define SECTION(off, u, y, s1, s2, a1) \
+	VMULPD (off)(AX), u, y \
+	VADDPD s1, y, y \
+	VMULPD (off+32)(AX), u, Y10 \
+	VMULPD y, a1, Y11 \
+	VSUBPD Y11, Y10, Y10 \
+	VADDPD s2, Y10, s1 \
+	VMULPD (off+64)(AX), u, Y10 \
+	VMULPD (off+128)(AX), y, Y11 \
+	VSUBPD Y11, Y10, s2
+
 // func series4x2x2AVX(c *[88]float64, s *[32]float64, xa0, xa1, xb0, xb1 *float64, n, phase, every int) int
 //
 // series4x2SSE2 for two stereo signals at once, each with its own four
@@ -68,46 +83,10 @@ loop:
 	VMOVSD (R10)(DX*8), X10
 	VMOVHPD (R11)(DX*8), X10, X10
 	VINSERTF128 $1, X10, Y8, Y8
-	// section 0
-	VMULPD 0(AX), Y8, Y9
-	VADDPD Y0, Y9, Y9
-	VMULPD 32(AX), Y8, Y10
-	VMULPD Y9, Y12, Y11
-	VSUBPD Y11, Y10, Y10
-	VADDPD Y1, Y10, Y0
-	VMULPD 64(AX), Y8, Y10
-	VMULPD 128(AX), Y9, Y11
-	VSUBPD Y11, Y10, Y1
-	// section 1
-	VMULPD 160(AX), Y9, Y8
-	VADDPD Y2, Y8, Y8
-	VMULPD 192(AX), Y9, Y10
-	VMULPD Y8, Y13, Y11
-	VSUBPD Y11, Y10, Y10
-	VADDPD Y3, Y10, Y2
-	VMULPD 224(AX), Y9, Y10
-	VMULPD 288(AX), Y8, Y11
-	VSUBPD Y11, Y10, Y3
-	// section 2
-	VMULPD 320(AX), Y8, Y9
-	VADDPD Y4, Y9, Y9
-	VMULPD 352(AX), Y8, Y10
-	VMULPD Y9, Y14, Y11
-	VSUBPD Y11, Y10, Y10
-	VADDPD Y5, Y10, Y4
-	VMULPD 384(AX), Y8, Y10
-	VMULPD 448(AX), Y9, Y11
-	VSUBPD Y11, Y10, Y5
-	// section 3
-	VMULPD 480(AX), Y9, Y8
-	VADDPD Y6, Y8, Y8
-	VMULPD 512(AX), Y9, Y10
-	VMULPD Y8, Y15, Y11
-	VSUBPD Y11, Y10, Y10
-	VADDPD Y7, Y10, Y6
-	VMULPD 544(AX), Y9, Y10
-	VMULPD 608(AX), Y8, Y11
-	VSUBPD Y11, Y10, Y7
+	SECTION(0, Y8, Y9, Y0, Y1, Y12)
+	SECTION(160, Y9, Y8, Y2, Y3, Y13)
+	SECTION(320, Y8, Y9, Y4, Y5, Y14)
+	SECTION(480, Y9, Y8, Y6, Y7, Y15)
 	VMOVSD X8, (SI)(DX*8)
 	VMOVHPD X8, (DI)(DX*8)
 	VEXTRACTF128 $1, Y8, X10
