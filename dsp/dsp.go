@@ -63,6 +63,11 @@ type PairProcessor interface {
 	// (other of another kind or shape, or no kernel for them on this
 	// machine): then call Process on each.
 	ProcessPair(buf [][]float64, other Processor, obuf [][]float64) bool
+	// Pairs reports whether ProcessPair can run this processor with
+	// other at all, as they are set now (kind, shape, settings, a kernel
+	// on this machine): a caller that finds no pair leaves them apart.
+	// ProcessPair may still refuse a block (blocks of other lengths).
+	Pairs(other Processor) bool
 }
 
 // DenormalThreshold is the magnitude below which feedback state is flushed

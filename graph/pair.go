@@ -40,31 +40,30 @@ func (e *Engine) pairNodes() {
 
 // pairable reports whether a node's chain may run in a pair: a track
 // rendered live (not read from the cache) with a plain chain (no
-// sidechain key, no automated effect) that has a pair processor.
+// sidechain key, no automated effect).
 func pairable(n *nodeState) bool {
-	if n.track == nil || n.hit != nil || len(n.keys) > 0 || n.auto != nil && len(n.auto.effects) > 0 {
-		return false
-	}
-	for _, p := range n.procs {
-		if _, ok := p.(dsp.PairProcessor); ok {
-			return true
-		}
-	}
-	return false
+	return n.track != nil && n.hit == nil && len(n.keys) == 0 && (n.auto == nil || len(n.auto.effects) == 0)
 }
 
 // samePairShape reports whether a's and b's chains have the same effects
-// in the same order, and the same channel count.
+// in the same order, and the same channel count, and at least one of
+// their effects can run them as a pair (dsp.PairProcessor.Pairs: not so
+// on a machine without the kernels, where a pair would only make a
+// coarser item of a step).
 func samePairShape(a, b *nodeState) bool {
 	if a.chans != b.chans || len(a.procs) != len(b.procs) {
 		return false
 	}
-	for k := range a.procs {
-		if reflect.TypeOf(a.procs[k]) != reflect.TypeOf(b.procs[k]) {
+	pairs := false
+	for k, p := range a.procs {
+		if reflect.TypeOf(p) != reflect.TypeOf(b.procs[k]) {
 			return false
 		}
+		if pp, ok := p.(dsp.PairProcessor); ok && pp.Pairs(b.procs[k]) {
+			pairs = true
+		}
 	}
-	return true
+	return pairs
 }
 
 // run processes the node's block, with its partner's when it has one.

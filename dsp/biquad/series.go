@@ -107,6 +107,10 @@ func ProcessSeries2(c []Coeffs, s0, s1 []State, x0, x1 []float64) {
 	}
 }
 
+// PairKernel reports whether ProcessSeries2Pair runs pairs on this
+// machine (amd64 with AVX, without -tags purego).
+func PairKernel() bool { return pairKernel }
+
 // ProcessSeries2Pair is ProcessSeries2 for two stereo signals at once: a
 // (sections ca, memories sa0 and sa1, channels xa0 and xa1) and b, each
 // with its own sections and memories, in one pass where a kernel can run

@@ -217,11 +217,10 @@ func (c *Compressor) ProcessKeyed(buf, key [][]float64) {
 // or when one compressor's attack is slower than its release and the
 // other's is not.
 func (c *Compressor) ProcessPair(buf [][]float64, other dsp.Processor, obuf [][]float64) bool {
-	o, ok := other.(*Compressor)
-	if !ok || o == c || !pairCurve || len(buf) == 0 || len(obuf) == 0 || len(buf[0]) == 0 || len(obuf[0]) != len(buf[0]) ||
-		(c.bal.attack > c.bal.release) != (o.bal.attack > o.bal.release) {
+	if !c.Pairs(other) || len(buf) == 0 || len(obuf) == 0 || len(buf[0]) == 0 || len(obuf[0]) != len(buf[0]) {
 		return false
 	}
+	o := other.(*Compressor)
 	n := len(buf[0])
 	ga, gb := c.gain[:n], o.gain[:n]
 	ka, busyA := c.detectCurve(buf, ga)
@@ -243,6 +242,14 @@ func (c *Compressor) ProcessPair(buf [][]float64, other dsp.Processor, obuf [][]
 	c.apply(buf, ga)
 	o.apply(obuf, gb)
 	return true
+}
+
+// Pairs implements dsp.PairProcessor: other is another *Compressor, the
+// pair kernel runs here, and both pick attack and release alike (attack
+// slower than release in both, or in neither).
+func (c *Compressor) Pairs(other dsp.Processor) bool {
+	o, ok := other.(*Compressor)
+	return ok && o != c && pairCurve && (c.bal.attack > c.bal.release) == (o.bal.attack > o.bal.release)
 }
 
 // apply delays buf by the lookahead and multiplies it by the gain g.

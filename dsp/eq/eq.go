@@ -376,10 +376,10 @@ func (e *EQ) Process(buf [][]float64) {
 // (biquad.ProcessSeries2Pair), each with exactly Process's output. It
 // reports false, having changed nothing, for any other shape.
 func (e *EQ) ProcessPair(buf [][]float64, other dsp.Processor, obuf [][]float64) bool {
-	o, ok := other.(*EQ)
-	if !ok || o == e || len(buf) != 2 || len(obuf) != 2 || len(e.run) != 4 || len(o.run) != 4 || len(obuf[0]) != len(buf[0]) {
+	if !e.Pairs(other) || len(buf) != 2 || len(obuf) != 2 || len(obuf[0]) != len(buf[0]) {
 		return false
 	}
+	o := other.(*EQ)
 	a0, a1 := e.scratch[:4], e.scratch[4:8]
 	b0, b1 := o.scratch[:4], o.scratch[4:8]
 	e.gather(0, a0)
@@ -394,6 +394,13 @@ func (e *EQ) ProcessPair(buf [][]float64, other dsp.Processor, obuf [][]float64)
 	o.scatter(0, b0)
 	o.scatter(1, b1)
 	return true
+}
+
+// Pairs implements dsp.PairProcessor: other is another *EQ, both are
+// stereo with four sections in use, and biquad has a pair kernel here.
+func (e *EQ) Pairs(other dsp.Processor) bool {
+	o, ok := other.(*EQ)
+	return ok && o != e && biquad.PairKernel() && e.spec.Channels == 2 && o.spec.Channels == 2 && len(e.run) == 4 && len(o.run) == 4
 }
 
 // gather copies channel ch's memory of the sections in use into dst.
